@@ -1,0 +1,25 @@
+"""The `newsbot` command: one Typer app; each area registers its own commands."""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from bot import cli_index
+
+app = typer.Typer(
+    help="newsbot: news briefings and answers whose every claim cites its source paragraph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+cli_index.register(app)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for noisy in ("bm25s", "chromadb", "httpx"):  # libraries that log chatter at INFO/DEBUG
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    app()

@@ -1,0 +1,60 @@
+"""The one Settings object: read from the environment (and .env) at entry points only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from index.config import IndexConfig
+
+
+class Settings(BaseSettings):
+    """Every knob newsbot has; `.env.example` documents each one."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Storage
+    data_dir: Path = Field(Path("data"), alias="NEWSBOT_DATA_DIR")
+    chroma_url: str | None = Field(None, alias="NEWSBOT_CHROMA_URL")
+    max_article_chars: int = Field(200_000, alias="NEWSBOT_MAX_ARTICLE_CHARS", gt=0)
+
+    # Embeddings
+    embeddings: str = Field("local", alias="NEWSBOT_EMBEDDINGS", pattern="^(local|openai)$")
+    openai_embedding_model: str = Field("text-embedding-3-small", alias="NEWSBOT_OPENAI_EMBEDDING_MODEL")
+
+    # LLM (any OpenAI-compatible server); empty key and base URL = extractive engine only
+    openai_api_key: str | None = Field(None, alias="OPENAI_API_KEY")
+    openai_base_url: str | None = Field(None, alias="OPENAI_BASE_URL")
+    llm_model: str = Field("gpt-4o-mini", alias="NEWSBOT_LLM_MODEL")
+    llm_timeout: float = Field(30.0, alias="NEWSBOT_LLM_TIMEOUT", gt=0)
+    llm_max_retries: int = Field(2, alias="NEWSBOT_LLM_MAX_RETRIES", ge=0)
+
+    # Answers and conversations
+    top_k: int = Field(8, alias="NEWSBOT_TOP_K", gt=0)
+    memory_turns: int = Field(6, alias="NEWSBOT_MEMORY_TURNS", gt=0)
+    timezone: str = Field("UTC", alias="NEWSBOT_TIMEZONE")
+
+    # Telegram
+    telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
+    telegram_base_url: str | None = Field(None, alias="TELEGRAM_BASE_URL")
+    telegram_allowed_users: str = Field("", alias="TELEGRAM_ALLOWED_USERS")
+    telegram_admin_ids: str = Field("", alias="TELEGRAM_ADMIN_IDS")
+
+    def index_config(self) -> IndexConfig:
+        """The subset the write side needs."""
+        return IndexConfig(
+            data_dir=self.data_dir,
+            chroma_url=self.chroma_url or None,
+            embeddings=self.embeddings,
+            openai_api_key=self.openai_api_key,
+            openai_base_url=self.openai_base_url,
+            openai_embedding_model=self.openai_embedding_model,
+            max_article_chars=self.max_article_chars,
+        )
+
+    @property
+    def llm_configured(self) -> bool:
+        """An LLM is used when a key or a compatible server URL is set."""
+        return bool(self.openai_api_key or self.openai_base_url)

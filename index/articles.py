@@ -1,0 +1,151 @@
+"""Domain records (Article, Paragraph) and the rules that give them stable ids and numbers."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+# Blocks that are page furniture rather than reporting. They keep their paragraph slot
+# (numbers never shift) but are not indexed or citable.
+_BOILERPLATE = re.compile(
+    r"^(advertisement|ad|sponsored|related|read more[:.]?.*|share this( article)?|"
+    r"(click|tap) here.*|sign up for .*newsletter.*|subscribe( now)?.*|"
+    r"(photo|image)( credit)?:.*|copyright .*|©.*|all rights reserved\.?)$",
+    re.IGNORECASE,
+)
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """One block of an article; `number` (1-based, reading order) is the citation contract."""
+
+    number: int
+    text: str
+    skipped: bool = False
+
+
+@dataclass(frozen=True)
+class Article:
+    """An article as stored in the catalog."""
+
+    id: str
+    title: str
+    paragraphs: tuple[Paragraph, ...]
+    url: str | None = None
+    source: str | None = None
+    published: datetime | None = None
+    author: str | None = None
+    origin: str = ""  # where it came from (file:line or URL), for messages only
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def indexable(self) -> list[Paragraph]:
+        """Paragraphs that get embedded and can be cited."""
+        return [p for p in self.paragraphs if not p.skipped]
+
+    @property
+    def published_ts(self) -> int | None:
+        return int(self.published.timestamp()) if self.published else None
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the normalised text, used to spot exact duplicates under other ids."""
+        return _sha(normalise_text(" ".join(p.text for p in self.paragraphs)))
+
+
+def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
+    """Number the blank-line-separated blocks of `text` from 1; furniture keeps its slot."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks = [b for b in _BLANK_LINES.split(text) if b.strip()]
+    return tuple(
+        Paragraph(number=i, text=_clean_block(b), skipped=is_boilerplate(b))
+        for i, b in enumerate(blocks, start=1)
+    )
+
+
+def is_boilerplate(block: str) -> bool:
+    """True for blocks like 'Advertisement' or 'Read more: ...' that carry no reporting."""
+    stripped = block.strip()
+    return len(stripped) < 3 or bool(_BOILERPLATE.match(stripped))
+
+
+def _clean_block(block: str) -> str:
+    # Line breaks inside a block are soft wraps: join them, keep the words.
+    return re.sub(r"\s+", " ", block).strip()
+
+
+def normalise_text(text: str) -> str:
+    """Lower-case, accent-folded, punctuation-free text for hashing and duplicate checks."""
+    folded = unicodedata.normalize("NFKD", text)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).lower()
+    return re.sub(r"\W+", " ", folded).strip()
+
+
+def canonical_url(url: str) -> str:
+    """A URL without fragment, tracking parameters or trailing slash, for id hashing."""
+    url = url.strip().split("#", 1)[0]
+    if "?" in url:
+        base, query = url.split("?", 1)
+        kept = [q for q in query.split("&") if q and not q.lower().startswith(("utm_", "fbclid", "gclid"))]
+        url = base + ("?" + "&".join(kept) if kept else "")
+    return url.rstrip("/").lower()
+
+
+def article_id(given: str | None, url: str | None, text: str) -> str:
+    """The given id, else a hash of the canonical URL, else of the normalised text."""
+    if given and str(given).strip():
+        return str(given).strip()
+    if url:
+        return _sha(canonical_url(url))[:16]
+    return _sha(normalise_text(text))[:16]
+
+
+def parse_published(value: object) -> datetime | None:
+    """ISO date or datetime (naive = UTC); None for missing; ValueError for garbage."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, (int, float)):
+        return datetime.fromtimestamp(value, tz=UTC)
+    raw = str(value).strip().replace("Z", "+00:00")
+    parsed = datetime.fromisoformat(raw)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def make_article(
+    *,
+    title: str,
+    text: str,
+    given_id: str | None = None,
+    url: str | None = None,
+    source: str | None = None,
+    published: object = None,
+    author: str | None = None,
+    origin: str = "",
+) -> Article:
+    """Build a validated Article from raw fields; raises ValueError with a readable reason."""
+    title = re.sub(r"\s+", " ", title or "").strip()
+    if not text or not text.strip():
+        raise ValueError("article has no text")
+    paragraphs = split_paragraphs(text)
+    if not any(not p.skipped for p in paragraphs):
+        raise ValueError("article has no paragraph with content")
+    if not title:
+        title = paragraphs[0].text[:120]
+    return Article(
+        id=article_id(given_id, url, text),
+        title=title,
+        paragraphs=paragraphs,
+        url=(url or None),
+        source=(source or None),
+        published=parse_published(published),
+        author=(author or None),
+        origin=origin,
+    )
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,215 @@
+"""The catalog: SQLite (WAL), the source of truth for articles and paragraphs.
+
+Vectors and BM25 are derived from it. An article row is written `pending` together with
+its paragraphs in one transaction, and flipped to `indexed` only after its vectors are
+stored, so an interrupted ingest is finished (never duplicated) by the next run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from index.articles import Article, Paragraph, parse_published
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    url TEXT,
+    source TEXT,
+    author TEXT,
+    published TEXT,
+    published_ts INTEGER,
+    ingested_ts INTEGER NOT NULL,
+    content_hash TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('pending', 'indexed')),
+    origin TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles(content_hash);
+CREATE INDEX IF NOT EXISTS articles_published ON articles(published_ts);
+CREATE TABLE IF NOT EXISTS paragraphs (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    skipped INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, number)
+);
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+_ARTICLE_COLUMNS = "id, title, url, source, author, published, ingested_ts, origin"
+
+
+class Catalog:
+    """Thread-safe access to the catalog database (one connection, one lock)."""
+
+    def __init__(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn.row_factory = sqlite3.Row
+        self.lock = threading.RLock()
+        with self.lock:
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA foreign_keys=ON")
+            self.conn.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self.lock:
+            self.conn.close()
+
+    # -- writing ---------------------------------------------------------------
+    def add_pending(self, article: Article) -> None:
+        """Store an article and its paragraphs atomically, marked pending."""
+        published = article.published.isoformat() if article.published else None
+        now = int(datetime.now(UTC).timestamp())
+        with self.lock, self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute(
+                "INSERT INTO articles (id, title, url, source, author, published, published_ts, ingested_ts,"
+                " content_hash, state, origin) VALUES (?,?,?,?,?,?,?,?,?, 'pending', ?)",
+                (article.id, article.title, article.url, article.source, article.author, published,
+                 article.published_ts, now, article.content_hash, article.origin),
+            )
+            self.conn.executemany(
+                "INSERT INTO paragraphs (article_id, number, text, skipped) VALUES (?,?,?,?)",
+                [(article.id, p.number, p.text, int(p.skipped)) for p in article.paragraphs],
+            )
+
+    def mark_indexed(self, article_ids: list[str]) -> None:
+        with self.lock, self.conn:
+            self.conn.executemany("UPDATE articles SET state='indexed' WHERE id=?", [(i,) for i in article_ids])
+
+    def mark_all_pending(self) -> None:
+        """Used by reindex: every article must get its vectors again."""
+        with self.lock, self.conn:
+            self.conn.execute("UPDATE articles SET state='pending'")
+
+    # -- reading ---------------------------------------------------------------
+    def state(self, article_id: str) -> str | None:
+        row = self._one("SELECT state FROM articles WHERE id=?", (article_id,))
+        return row["state"] if row else None
+
+    def id_by_hash(self, content_hash: str) -> str | None:
+        row = self._one("SELECT id FROM articles WHERE content_hash=?", (content_hash,))
+        return row["id"] if row else None
+
+    def pending_ids(self) -> list[str]:
+        return [r["id"] for r in self._all("SELECT id FROM articles WHERE state='pending' ORDER BY rowid")]
+
+    def article(self, article_id: str) -> Article | None:
+        """The stored article with all its paragraphs, or None."""
+        row = self._one(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,))
+        if row is None:
+            return None
+        paras = self._all("SELECT number, text, skipped FROM paragraphs WHERE article_id=? ORDER BY number",
+                          (article_id,))
+        return _article_from_row(row, paras)
+
+    def articles(self, article_ids: list[str]) -> dict[str, Article]:
+        """Several articles by id (missing ids are absent from the result)."""
+        found = (self.article(i) for i in dict.fromkeys(article_ids))
+        return {a.id: a for a in found if a is not None}
+
+    def headers(self, article_ids: list[str]) -> dict[str, sqlite3.Row]:
+        """Article rows without paragraphs (plus `date_ts`), for filtering and citing hits."""
+        ids = list(dict.fromkeys(article_ids))
+        found: dict[str, sqlite3.Row] = {}
+        for start in range(0, len(ids), 500):  # stay under SQLite's bound-parameter limit
+            chunk = ids[start:start + 500]
+            rows = self._all(
+                f"SELECT {_ARTICLE_COLUMNS}, published_ts, COALESCE(published_ts, ingested_ts) AS date_ts"
+                f" FROM articles WHERE id IN ({','.join('?' * len(chunk))})", tuple(chunk))
+            found.update({r["id"]: r for r in rows})
+        return found
+
+    def paragraph_texts(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], str]:
+        """Stored text of each (article_id, number) key that exists."""
+        out: dict[tuple[str, int], str] = {}
+        with self.lock:
+            for article_id, number in keys:
+                row = self.conn.execute("SELECT text FROM paragraphs WHERE article_id=? AND number=?",
+                                        (article_id, number)).fetchone()
+                if row:
+                    out[(article_id, number)] = row[0]
+        return out
+
+    def paragraph(self, article_id: str, number: int) -> Paragraph | None:
+        row = self._one("SELECT number, text, skipped FROM paragraphs WHERE article_id=? AND number=?",
+                        (article_id, number))
+        return Paragraph(row["number"], row["text"], bool(row["skipped"])) if row else None
+
+    def indexable(self, state: str | None = None) -> Iterator[tuple[str, int, str, str]]:
+        """(article_id, number, text, title) of every citable paragraph, in a stable order."""
+        where = "AND a.state=?" if state else ""
+        params = (state,) if state else ()
+        query = ("SELECT p.article_id, p.number, p.text, a.title FROM paragraphs p JOIN articles a"
+                 f" ON a.id = p.article_id WHERE p.skipped=0 {where} ORDER BY a.rowid, p.number")
+        with self.lock:
+            rows = self.conn.execute(query, params).fetchall()
+        for r in rows:
+            yield r[0], r[1], r[2], r[3]
+
+    def article_ids_between(self, since_ts: int | None, until_ts: int | None) -> list[str]:
+        """Ids of articles dated in [since, until); undated ones count on their ingestion day."""
+        clauses, params = [], []
+        if since_ts is not None:
+            clauses.append("COALESCE(published_ts, ingested_ts) >= ?")
+            params.append(since_ts)
+        if until_ts is not None:
+            clauses.append("COALESCE(published_ts, ingested_ts) < ?")
+            params.append(until_ts)
+        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        return [r["id"] for r in self._all(f"SELECT id FROM articles {where} ORDER BY published_ts", tuple(params))]
+
+    def counts(self) -> dict[str, int]:
+        row = self._one(
+            "SELECT (SELECT COUNT(*) FROM articles) AS articles,"
+            " (SELECT COUNT(*) FROM articles WHERE state='pending') AS pending,"
+            " (SELECT COUNT(*) FROM paragraphs) AS paragraphs,"
+            " (SELECT COUNT(*) FROM paragraphs p JOIN articles a ON a.id=p.article_id"
+            "   WHERE p.skipped=0 AND a.state='indexed') AS indexable"
+        )
+        return dict(row) if row else {}
+
+    def sources(self) -> list[tuple[str, int]]:
+        rows = self._all("SELECT COALESCE(source, '(unknown)') AS s, COUNT(*) AS n FROM articles"
+                         " GROUP BY s ORDER BY n DESC")
+        return [(r["s"], r["n"]) for r in rows]
+
+    def date_range(self) -> tuple[str | None, str | None]:
+        row = self._one("SELECT MIN(published) AS lo, MAX(published) AS hi FROM articles")
+        return (row["lo"], row["hi"]) if row else (None, None)
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._one("SELECT value FROM meta WHERE key=?", (key,))
+        return row["value"] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.lock, self.conn:
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+    def _one(self, query: str, params: tuple = ()) -> sqlite3.Row | None:
+        with self.lock:
+            return self.conn.execute(query, params).fetchone()
+
+    def _all(self, query: str, params: tuple = ()) -> list[sqlite3.Row]:
+        with self.lock:
+            return self.conn.execute(query, params).fetchall()
+
+
+def _article_from_row(row: sqlite3.Row, paras: list[sqlite3.Row]) -> Article:
+    return Article(
+        id=row["id"],
+        title=row["title"],
+        paragraphs=tuple(Paragraph(p["number"], p["text"], bool(p["skipped"])) for p in paras),
+        url=row["url"],
+        source=row["source"],
+        published=parse_published(row["published"]),
+        author=row["author"],
+        origin=row["origin"] or "",
+    )

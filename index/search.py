@@ -1,0 +1,151 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 fused by reciprocal rank, with filters and
+near-duplicate collapsing (syndicated copies of one paragraph count once)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from index.articles import normalise_text, parse_published
+from index.store import Index
+
+RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
+DUPLICATE_JACCARD = 0.8  # word-set overlap above which two paragraphs are one syndicated text
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on what a search may return; all optional."""
+
+    since: datetime | None = None
+    until: datetime | None = None
+    sources: tuple[str, ...] = ()
+    article_ids: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return bool(self.since or self.until or self.sources or self.article_ids)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved paragraph with everything a citation needs."""
+
+    article_id: str
+    title: str
+    url: str | None
+    source: str | None
+    published: datetime | None
+    paragraph: int
+    text: str
+    score: float
+    also: tuple[str, ...] = field(default=())  # other outlets carrying the same paragraph
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.article_id, self.paragraph)
+
+    def to_json(self) -> dict:
+        return {
+            "article_id": self.article_id, "title": self.title, "url": self.url, "source": self.source,
+            "published": self.published.isoformat() if self.published else None,
+            "paragraph": self.paragraph, "text": self.text, "score": round(self.score, 6),
+            "also_reported_by": list(self.also),
+        }
+
+
+def search(index: Index, query: str, k: int = 8, filters: Filters | None = None, pool: int = 50,
+           boost: set[tuple[str, int]] | None = None) -> list[Hit]:
+    """The k best paragraphs for `query`; `boost` keys (e.g. paragraphs naming an actor) rank higher."""
+    filters = filters or Filters()
+    if not query.strip():
+        return []
+    dense = index.vectors.query(index.embeddings.embed_query(query), pool, _where(filters))
+    sparse = _bm25(index, query, pool, filters)
+    fused = rrf([[(a, n) for a, n, _ in dense], [(a, n) for a, n, _ in sparse]])
+    if boost:
+        fused = {key: s + (1.0 / RRF_K if key in boost else 0.0) for key, s in fused.items()}
+    ranked = sorted(fused.items(), key=lambda kv: kv[1], reverse=True)[: pool]
+    hits = _hydrate(index, ranked)
+    return collapse_duplicates(hits)[:k]
+
+
+def rrf(rankings: list[list[tuple[str, int]]]) -> dict[tuple[str, int], float]:
+    """Reciprocal rank fusion of several ranked key lists."""
+    scores: dict[tuple[str, int], float] = {}
+    for ranking in rankings:
+        for rank, key in enumerate(ranking, start=1):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (RRF_K + rank)
+    return scores
+
+
+def _where(filters: Filters) -> dict | None:
+    clauses: list[dict] = []
+    if filters.since:
+        clauses.append({"date_ts": {"$gte": int(filters.since.timestamp())}})
+    if filters.until:
+        clauses.append({"date_ts": {"$lt": int(filters.until.timestamp())}})
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if filters.article_ids:
+        clauses.append({"article_id": {"$in": list(filters.article_ids)}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+def _bm25(index: Index, query: str, pool: int, filters: Filters) -> list[tuple[str, int, float]]:
+    bm25 = index.ensure_bm25()
+    # With filters the best matches may all be filtered out, so look deeper before filtering.
+    hits = bm25.query(query, pool * 20 if filters.active else pool)
+    if not filters.active:
+        return hits
+    headers = index.catalog.headers([a for a, _, _ in hits])
+    return [h for h in hits if h[0] in headers and _passes(headers[h[0]], filters)][:pool]
+
+
+def _passes(row, filters: Filters) -> bool:
+    date_ts = row["date_ts"]
+    if filters.since and date_ts < filters.since.timestamp():
+        return False
+    if filters.until and date_ts >= filters.until.timestamp():
+        return False
+    if filters.sources and row["source"] not in filters.sources:
+        return False
+    return not (filters.article_ids and row["id"] not in filters.article_ids)
+
+
+def _hydrate(index: Index, ranked: list[tuple[tuple[str, int], float]]) -> list[Hit]:
+    """Attach stored text and article metadata; keys missing from the catalog are dropped."""
+    keys = [key for key, _ in ranked]
+    texts = index.catalog.paragraph_texts(keys)
+    headers = index.catalog.headers([a for a, _ in keys])
+    hits = []
+    for (article_id, number), score in ranked:
+        row = headers.get(article_id)
+        if row is None or (article_id, number) not in texts:
+            continue
+        hits.append(Hit(article_id, row["title"], row["url"], row["source"], parse_published(row["published"]),
+                        number, texts[(article_id, number)], score))
+    return hits
+
+
+def collapse_duplicates(hits: list[Hit]) -> list[Hit]:
+    """Keep the best-ranked copy of near-identical paragraphs; note the other outlets."""
+    kept: list[tuple[Hit, set[str]]] = []
+    for hit in hits:
+        words = set(normalise_text(hit.text).split())
+        twin = next((i for i, (k, w) in enumerate(kept) if k.article_id != hit.article_id
+                     and _jaccard(words, w) >= DUPLICATE_JACCARD), None)
+        if twin is None:
+            kept.append((hit, words))
+            continue
+        first, w = kept[twin]
+        extra = hit.source or hit.article_id
+        if extra != first.source and extra not in first.also:
+            kept[twin] = (replace(first, also=first.also + (extra,)), w)
+    return [h for h, _ in kept]
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
