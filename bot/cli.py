@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from bot import cli_index
+from bot import cli_actors, cli_answer, cli_feeds, cli_index
 
 app = typer.Typer(
     help="newsbot: news briefings and answers whose every claim cites its source paragraph.",
@@ -15,6 +15,9 @@ app = typer.Typer(
     add_completion=False,
 )
 cli_index.register(app)
+cli_feeds.register(app)
+cli_answer.register(app)
+cli_actors.register(app)
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import chain
 from pathlib import Path
 from typing import Annotated
 
@@ -11,10 +12,12 @@ from rich.table import Table
 
 from bot.runtime import emit_json, err_console, fail, open_index, parse_when, tz
 from bot.settings import Settings
+from index.fetch import is_url
 from index.models import ModelUnavailable, provision
 from index.search import Filters, search
 from index.sources import read_paths
 from index.store import IngestReport
+from index.urls import read_urls
 
 
 def register(app: typer.Typer) -> None:
@@ -29,10 +32,12 @@ def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), URLs or feeds.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Ingest articles (.txt .md .html .json .jsonl) into the index."""
+    """Ingest articles (.txt .md .html .json .jsonl, http(s) pages, RSS/Atom feeds) into the index."""
     settings = Settings()
     index = open_index(settings)
-    items = read_paths([Path(p) for p in paths], settings.max_article_chars)
+    urls = [p for p in paths if is_url(p)]
+    items = chain(read_paths([Path(p) for p in paths if not is_url(p)], settings.max_article_chars),
+                  read_urls(urls, settings.fetch_limits(), settings.max_article_chars))
     with _progress() as bar:
         task = bar.add_task("embedding paragraphs", total=None)
         report = index.ingest(items, progress=lambda n: bar.advance(task, n))

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from index.config import IndexConfig
+from index.config import FetchLimits, IndexConfig
 
 
 class Settings(BaseSettings):
@@ -19,6 +19,7 @@ class Settings(BaseSettings):
     data_dir: Path = Field(Path("data"), alias="NEWSBOT_DATA_DIR")
     chroma_url: str | None = Field(None, alias="NEWSBOT_CHROMA_URL")
     max_article_chars: int = Field(200_000, alias="NEWSBOT_MAX_ARTICLE_CHARS", gt=0)
+    extract_actors: bool = Field(True, alias="NEWSBOT_EXTRACT_ACTORS")
 
     # Embeddings
     embeddings: str = Field("local", alias="NEWSBOT_EMBEDDINGS", pattern="^(local|openai)$")
@@ -36,6 +37,11 @@ class Settings(BaseSettings):
     memory_turns: int = Field(6, alias="NEWSBOT_MEMORY_TURNS", gt=0)
     timezone: str = Field("UTC", alias="NEWSBOT_TIMEZONE")
 
+    # Live sources (URLs and feeds)
+    feed_interval: int = Field(900, alias="NEWSBOT_FEED_INTERVAL", gt=0)
+    fetch_timeout: float = Field(20.0, alias="NEWSBOT_FETCH_TIMEOUT", gt=0)
+    fetch_max_bytes: int = Field(5_000_000, alias="NEWSBOT_FETCH_MAX_BYTES", gt=0)
+
     # Telegram
     telegram_bot_token: str | None = Field(None, alias="TELEGRAM_BOT_TOKEN")
     telegram_base_url: str | None = Field(None, alias="TELEGRAM_BASE_URL")
@@ -52,7 +58,12 @@ class Settings(BaseSettings):
             openai_base_url=self.openai_base_url,
             openai_embedding_model=self.openai_embedding_model,
             max_article_chars=self.max_article_chars,
+            extract_actors=self.extract_actors,
         )
+
+    def fetch_limits(self) -> FetchLimits:
+        """Bounds on every page or feed fetch."""
+        return FetchLimits(timeout=self.fetch_timeout, max_bytes=self.fetch_max_bytes)
 
     @property
     def llm_configured(self) -> bool:

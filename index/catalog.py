@@ -138,6 +138,12 @@ class Catalog:
                     out[(article_id, number)] = row[0]
         return out
 
+    def next_citable(self, article_id: str, number: int) -> Paragraph | None:
+        """The first citable paragraph after `number` in the same article."""
+        row = self._one("SELECT number, text, skipped FROM paragraphs WHERE article_id=? AND number>? AND skipped=0"
+                        " ORDER BY number LIMIT 1", (article_id, number))
+        return Paragraph(row["number"], row["text"], bool(row["skipped"])) if row else None
+
     def paragraph(self, article_id: str, number: int) -> Paragraph | None:
         row = self._one("SELECT number, text, skipped FROM paragraphs WHERE article_id=? AND number=?",
                         (article_id, number))
@@ -165,6 +171,11 @@ class Catalog:
             params.append(until_ts)
         where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
         return [r["id"] for r in self._all(f"SELECT id FROM articles {where} ORDER BY published_ts", tuple(params))]
+
+    def ids_by_origin_stem(self, stem: str) -> list[str]:
+        """Ids of articles read from a file named <stem>.<ext> (for question sets that name files)."""
+        rows = self._all("SELECT id, origin FROM articles WHERE origin LIKE ?", (f"%{stem}.%",))
+        return [r["id"] for r in rows if Path(r["origin"].split(":")[0]).stem == stem]
 
     def counts(self) -> dict[str, int]:
         row = self._one(

@@ -19,6 +19,7 @@ class IndexConfig:
     max_article_chars: int = 200_000
     collection: str = "paragraphs"
     embed_batch_size: int = 32
+    extract_actors: bool = True  # spaCy NER at ingest (index/actors.py); off = no actor mentions
 
     @property
     def catalog_path(self) -> Path:
@@ -35,3 +36,14 @@ class IndexConfig:
     @property
     def models_dir(self) -> Path:
         return self.data_dir / "models"
+
+
+@dataclass(frozen=True)
+class FetchLimits:
+    """Bounds on one page or feed fetch; built by `bot.settings.Settings.fetch_limits()`."""
+
+    timeout: float = 20.0  # total wall-clock seconds for one URL, redirects and body included
+    max_bytes: int = 5_000_000
+    max_redirects: int = 5
+    connect_timeout: float = 10.0
+    user_agent: str = "newsbot/0.1 (+https://example.org/newsbot)"

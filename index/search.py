@@ -40,6 +40,7 @@ class Hit:
     text: str
     score: float
     also: tuple[str, ...] = field(default=())  # other outlets carrying the same paragraph
+    twins: tuple[tuple[str, int], ...] = field(default=())  # keys of the collapsed copies
 
     @property
     def key(self) -> tuple[str, int]:
@@ -66,8 +67,27 @@ def search(index: Index, query: str, k: int = 8, filters: Filters | None = None,
     if boost:
         fused = {key: s + (1.0 / RRF_K if key in boost else 0.0) for key, s in fused.items()}
     ranked = sorted(fused.items(), key=lambda kv: kv[1], reverse=True)[: pool]
-    hits = _hydrate(index, ranked)
-    return collapse_duplicates(hits)[:k]
+    hits = collapse_duplicates(_hydrate(index, ranked))[:k]
+    return with_followers(index, hits)[:k]
+
+
+SHORT_PARAGRAPH_WORDS = 12  # a shorter hit is usually a heading or a lead-in ("Who won?"): its answer follows
+
+
+def with_followers(index: Index, hits: list[Hit]) -> list[Hit]:
+    """Put the next paragraph right after each short hit, where the answer to a heading usually is."""
+    out: list[Hit] = []
+    present = {h.key for h in hits} | {twin for h in hits for twin in h.twins}  # a collapsed copy is present
+    for hit in hits:
+        out.append(hit)
+        if len(hit.text.split()) >= SHORT_PARAGRAPH_WORDS:
+            continue
+        follower = index.catalog.next_citable(hit.article_id, hit.paragraph)
+        if follower and (hit.article_id, follower.number) not in present:
+            present.add((hit.article_id, follower.number))
+            out.append(replace(hit, paragraph=follower.number, text=follower.text, score=hit.score * 0.99,
+                               also=(), twins=()))
+    return out
 
 
 def rrf(rankings: list[list[tuple[str, int]]]) -> dict[tuple[str, int], float]:
@@ -142,8 +162,8 @@ def collapse_duplicates(hits: list[Hit]) -> list[Hit]:
             continue
         first, w = kept[twin]
         extra = hit.source or hit.article_id
-        if extra != first.source and extra not in first.also:
-            kept[twin] = (replace(first, also=first.also + (extra,)), w)
+        also = first.also + ((extra,) if extra != first.source and extra not in first.also else ())
+        kept[twin] = (replace(first, also=also, twins=first.twins + (hit.key,)), w)
     return [h for h, _ in kept]
 
 

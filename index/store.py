@@ -6,10 +6,13 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from index.actors import store_mentions
 from index.articles import Article
 from index.bm25 import BM25Index
 from index.catalog import Catalog
 from index.config import IndexConfig
+from index.dedupe import link_duplicates
+from index.resolve import resolve_if_dirty
 from index.sources import Item, SourceError
 from index.vectors import VectorRecord, VectorStore
 
@@ -78,6 +81,7 @@ class Index:
                 batch = []
         self._flush(batch, report, progress)
         self._resume_pending(report, progress)
+        self._resolve_actors()
         if report.added or report.resumed or not self._bm25_current():
             self.rebuild_bm25()
         report.seconds = time.perf_counter() - started
@@ -112,7 +116,10 @@ class Index:
             return
         records = [_record(a, p.number, p.text) for a in batch for p in a.indexable]
         self.vectors.upsert(records)
+        if self.config.extract_actors:  # before `indexed`, so an interrupted batch is re-extracted on resume
+            store_mentions(self.catalog, batch)
         self.catalog.mark_indexed([a.id for a in batch])
+        link_duplicates(self.catalog, batch)  # near-duplicate stories across outlets, see index/dedupe.py
         report.paragraphs += len(records)
         if progress:
             progress(len(records))
@@ -123,6 +130,10 @@ class Index:
         for start in range(0, len(articles), 32):
             self._flush(articles[start:start + 32], report, progress)
         report.resumed.extend(a.id for a in articles)
+
+    def _resolve_actors(self) -> None:
+        if self.config.extract_actors:  # aliases depend on the whole corpus: resolve again after new mentions
+            resolve_if_dirty(self.catalog)
 
     # -- derived indexes --------------------------------------------------------
     def rebuild_bm25(self) -> None:
@@ -147,6 +158,7 @@ class Index:
         report = IngestReport()
         started = time.perf_counter()
         self._resume_pending(report, progress)
+        self._resolve_actors()
         self.rebuild_bm25()
         report.seconds = time.perf_counter() - started
         return report

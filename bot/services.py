@@ -1,0 +1,34 @@
+"""Wiring: build the long-lived objects an entry point needs from the one Settings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.answer import Answerer
+from bot.llm import LLMEngine
+from bot.memory import Memory
+from bot.runtime import open_index
+from bot.settings import Settings
+from index.store import Index
+
+
+@dataclass
+class Services:
+    """Settings, index, memory and the answerer, opened once per process."""
+
+    settings: Settings
+    index: Index
+    memory: Memory
+    answerer: Answerer
+
+    @classmethod
+    def open(cls, settings: Settings, index: Index | None = None) -> Services:
+        index = index or open_index(settings)
+        memory = Memory(settings.data_dir / "conversations.sqlite3", settings.memory_turns)
+        llm = LLMEngine(settings) if settings.llm_configured else None
+        answerer = Answerer(index, memory, llm, top_k=settings.top_k)
+        return cls(settings, index, memory, answerer)
+
+    def close(self) -> None:
+        self.memory.close()
+        self.index.close()

@@ -1,0 +1,125 @@
+"""Small text tools shared by the engines and the verifier: sentences, content words, numbers, names."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from index.bm25 import STOPWORDS, tokenize
+
+# Split after . ! ? (optionally followed by a closing quote) when the next sentence starts
+# with a capital, a digit or an opening quote; common abbreviations are protected first.
+_ABBREVIATIONS = re.compile(
+    r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Sen|Rep|Gov|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|vs|etc|"
+    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|E\.U|a\.m|p\.m)\.",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])([\"'”’)]*)\s+(?=[\"'“‘(]?[A-Z0-9])")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+_NUMBER_WORDS = {
+    "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+    "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30", "forty": "40",
+    "fifty": "50", "sixty": "60", "hundred": "100", "thousand": "1000", "million": "1000000",
+}
+_NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:al-|bin |de |van |von )?[A-Z][\w’'-]+)*")
+_QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
+EXTRA_STOPWORDS = frozenset(
+    "said says say told according also would could should may might can just new one last first year "
+    "years mr mrs ms about after before over into than then there these those been being more most other "
+    "such only own same so too very not no nor all any both each few some our we you your us me my".split()
+)
+
+
+def sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences without breaking on 'Mr.' or 'U.S.'."""
+    protected = _ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
+    parts = _SENTENCE_END.sub(lambda m: m.group(1) + "\x01", protected).split("\x01")
+    return [p.replace("\x00", ".").strip() for p in _rejoin_quotes(parts) if p.strip()]
+
+
+def _rejoin_quotes(parts: list[str]) -> list[str]:
+    """Glue back sentences split inside a quotation, so a quote is never cut in half."""
+    out: list[str] = []
+    curly, straight = 0, 0  # open curly quotes; straight quotes seen (odd = inside one)
+    for part in parts:
+        if (curly > 0 or straight % 2) and out:
+            out[-1] = f"{out[-1]} {part}"
+        else:
+            out.append(part)
+        curly = max(0, curly + part.count("“") - part.count("”"))
+        straight += part.count('"')
+    return out
+
+
+# Words that shape a question but never need to appear in its answer ("how many", "take place").
+QUESTION_FUNCTION_WORDS = frozenset(tokenize(
+    "many much long old far take took place happen happened start started tell kind type name called "
+    "between among during exactly currently recently recent now week weekend month year today "
+    "country company city state person people group organization announce announced"))
+
+
+def question_terms(question: str) -> set[str]:
+    """The content words an answer's paragraph should contain (of a multi-word name, the last word only)."""
+    given_names = {t for n in names(question) for t in tokenize(" ".join(n.split()[:-1]))}
+    return content_words(question) - QUESTION_FUNCTION_WORDS - given_names
+
+
+_HOW_MANY = re.compile(r"\bhow (?:many|much) (\w+)", re.IGNORECASE)
+_WHAT_IS_OF = re.compile(r"^\s*(?:what|who)(?:'s| is| are| was| were) (?:the |a |an )?((?:\w+ ){0,2}?\w+) of\b",
+                         re.IGNORECASE)
+_AUXILIARIES = frozenset("did do does is are was were has have had will would can could".split())
+
+
+def head_terms(question: str) -> set[str]:
+    """The thing a question asks for ("population" in "What is the population of X?"); must be in the answer."""
+    heads: list[str] = []
+    for match in _HOW_MANY.finditer(question):
+        if match.group(1).lower() not in _AUXILIARIES:
+            heads.append(match.group(1))
+    match = _WHAT_IS_OF.match(question)
+    if match:
+        heads.append(match.group(1))
+    return set(tokenize(" ".join(heads)))
+
+
+def term_coverage(terms: set[str], text_words: set[str]) -> float:
+    """Share of `terms` found in `text_words`, a stem also matching its derivations (luneria ~ lunerian)."""
+    if not terms:
+        return 1.0
+    found = sum(t in text_words or any(len(t) >= 5 and w.startswith(t) for w in text_words) for t in terms)
+    return found / len(terms)
+
+
+def content_words(text: str) -> set[str]:
+    """Normalised words that carry meaning (stemmed as in BM25, stop words removed)."""
+    return {t for t in tokenize(text) if t not in EXTRA_STOPWORDS and t not in STOPWORDS and len(t) > 1}
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers in a text, normalised ("1,200" -> "1200"; "forty" -> "40")."""
+    found = {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+    words = {w for w in re.findall(r"[a-z]+", text.lower())}
+    return found | {_NUMBER_WORDS[w] for w in words & _NUMBER_WORDS.keys()}
+
+
+def names(text: str) -> set[str]:
+    """Capitalised word runs that are not sentence-initial stop words: a cheap proper-name detector."""
+    out = set()
+    for match in _NAME.finditer(text):
+        words = [w for w in match.group(0).split() if w.lower() not in STOPWORDS | EXTRA_STOPWORDS]
+        if words:
+            out.add(fold(" ".join(words)))
+    return out
+
+
+def quotations(text: str) -> list[str]:
+    """Direct quotations (8+ characters between quote marks)."""
+    return [q.strip() for q in _QUOTE.findall(text)]
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free, quote-normalised, single-spaced text for verbatim comparisons."""
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"}))
+    return re.sub(r"\s+", " ", text).strip()
