@@ -45,6 +45,17 @@ class Citation:
         }
 
 
+@dataclass(frozen=True)
+class CitedText:
+    """A bullet, timeline entry or sentence with the citations that support it."""
+
+    text: str
+    citations: tuple[Citation, ...]
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "citations": [c.to_json() for c in self.citations]}
+
+
 def hit_for_paragraph(index, article_id: str, number: int) -> Hit | None:
     """A Hit for a stored, citable paragraph (None when it does not exist or is furniture)."""
     article = index.catalog.article(article_id)

@@ -84,7 +84,12 @@ class LLMEngine:
 
     def draft(self, question: str, context: list[Hit]) -> list[DraftSentence]:
         """Cited sentences from the model, or [] when it abstains."""
-        prompt = load_prompt("answer", context=format_context(context), question=question)
+        return self.cited_sentences(load_prompt("answer", context=format_context(context), question=question))
+
+    def cited_sentences(self, prompt: str) -> list[DraftSentence]:
+        """Run any prompt whose reply is {sentences: [{text, citations}], abstain}; for briefings and summaries too.
+
+        The prompt must number its sources [1..n] (see `format_context`); callers verify the result."""
         structured = self.model.with_structured_output(DraftModel, method="function_calling", include_raw=True)
         out = self._call(structured, prompt)
         parsed = out.get("parsed")
