@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/newsbot ingest examples/articles
 	$(BIN)/newsbot stats
 	$(BIN)/newsbot search "$(DEMO_QUESTION)" -k 3
+	$(BIN)/newsbot ask "$(DEMO_QUESTION)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
