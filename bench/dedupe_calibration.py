@@ -1,7 +1,7 @@
 """Calibrate the near-duplicate threshold of index/dedupe.py on ../shared/data.
 
 Prints, per dev file and threshold, true/false links and missed duplicates against the hand
-labels in bench/data/dedupe_pairs.tsv (article ids only). Run:
+labels in bench/dedupe_pairs.tsv (article ids only). Run:
     .venv/bin/python bench/dedupe_calibration.py [--window-days N | --all-pairs]
 """
 
@@ -22,7 +22,7 @@ from index.dedupe import PERMUTATIONS, WINDOW_DAYS, article_text, shingles, sign
 from index.sources import read_paths  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
-LABELS = ROOT / "bench" / "data" / "dedupe_pairs.tsv"
+LABELS = ROOT / "bench" / "dedupe_pairs.tsv"
 THRESHOLDS = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8)
 
 

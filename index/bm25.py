@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import unicodedata
@@ -51,6 +52,7 @@ class BM25Index:
         made all of them match alike (recall@5 on rtqa-dev 0.73 with titles, 0.78 without)."""
         import bm25s
 
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every build at DEBUG to stderr
         self.keys = [(a, n) for a, n, _, _ in rows]
         retriever = bm25s.BM25()
         if rows:

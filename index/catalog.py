@@ -196,6 +196,12 @@ class Catalog:
         row = self._one("SELECT MIN(published) AS lo, MAX(published) AS hi FROM articles")
         return (row["lo"], row["hi"]) if row else (None, None)
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits (and on our own writes, via total_changes)."""
+        with self.lock:
+            other = self.conn.execute("PRAGMA data_version").fetchone()[0]
+            return other * 1_000_003 + self.conn.total_changes
+
     def get_meta(self, key: str) -> str | None:
         row = self._one("SELECT value FROM meta WHERE key=?", (key,))
         return row["value"] if row else None

@@ -8,7 +8,7 @@ earlier, so following `duplicate_of` ends at the story's canonical (first-seen) 
 deleted: every outlet stays citable, briefings just count the group once.
 
 THRESHOLD was calibrated with bench/dedupe_calibration.py on ../shared/data against 45 hand-labelled
-duplicate pairs (bench/data/dedupe_pairs.tsv), comparing as ingest does (14-day window). At 0.5:
+duplicate pairs (bench/dedupe_pairs.tsv), comparing as ingest does (14-day window). At 0.5:
 Reuters (timeline17 Libya) precision 1.00, recall 0.73 (24 of 33); rtqa-dev no false link (over
 all pairs, 0.45 makes the first: two templated "5 things" newsletters); CNN 2011 pages (timeline17
 Egypt) 5 right, 9 wrong, because those texts are mostly site furniture shared between pages.

@@ -47,6 +47,7 @@ class Index:
         self.vectors = vectors
         self.bm25 = bm25
         self._bm25_loaded = False
+        self._bm25_version: int | None = None
 
     @classmethod
     def open(cls, config: IndexConfig, embeddings=None, check_model: bool = True) -> Index:
@@ -141,9 +142,16 @@ class Index:
         self._bm25_loaded = True
 
     def _bm25_current(self) -> bool:
+        # Counting paragraphs costs ~50 ms on a large catalog: only recount after a write,
+        # which SQLite's data_version reveals (also for writes by other processes).
+        version = self.catalog.data_version()
+        if self._bm25_loaded and version == self._bm25_version:
+            return True
         if not self._bm25_loaded:
             self._bm25_loaded = self.bm25.load()
-        return self._bm25_loaded and len(self.bm25) == self.catalog.counts().get("indexable", 0)
+        current = self._bm25_loaded and len(self.bm25) == self.catalog.counts().get("indexable", 0)
+        self._bm25_version = version if current else None
+        return current
 
     def ensure_bm25(self) -> BM25Index:
         """The BM25 index, rebuilt first if it is missing or disagrees with the catalog."""

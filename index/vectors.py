@@ -100,6 +100,19 @@ class VectorStore:
         hits = self.store.similarity_search_by_vector_with_relevance_scores(embedding, k=k, filter=where)
         return [(*parse_vector_id(doc.id), float(dist)) for doc, dist in hits if doc.id]
 
+    def vectors(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], list[float]]:
+        """Stored vectors of these paragraphs (absent keys are left out), so readers need not re-embed."""
+        collection = self.client.get_collection(self.name)
+        found: dict[tuple[str, int], list[float]] = {}
+        for start in range(0, len(keys), 500):  # bounded requests, also against a Chroma server
+            chunk = [vector_id(a, n) for a, n in keys[start:start + 500]]
+            got = collection.get(ids=chunk, include=["embeddings"])
+            embeddings = got.get("embeddings")
+            if embeddings is None:
+                continue
+            found.update({parse_vector_id(vid): list(vec) for vid, vec in zip(got["ids"], embeddings, strict=True)})
+        return found
+
     def count(self) -> int:
         return self.client.get_collection(self.name).count()
 

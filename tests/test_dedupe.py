@@ -116,7 +116,7 @@ def test_threshold_separates_labelled_dev_pairs(shared_data):
     from index.sources import read_paths
 
     file = "timeline17-dev/LibyaWar_reuters.articles.jsonl"
-    labels = ROOT / "bench" / "data" / "dedupe_pairs.tsv"
+    labels = ROOT / "bench" / "dedupe_pairs.tsv"
     rows = [line.split("\t") for line in labels.read_text().splitlines() if line.startswith(file)]
     articles = {a.id: a for a in read_paths([shared_data / file], 10**9) if hasattr(a, "paragraphs")}
     sig = {i: signature(shingles(article_text(articles[i]))) for _, a, b, _ in rows for i in (a, b)}
