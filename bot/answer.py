@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import date
 from dataclasses import dataclass, field
 
 from bot.citations import Citation, hit_for_paragraph
@@ -17,8 +18,9 @@ from bot.llm import LLMEngine, LLMError
 from bot.memory import Memory, Turn
 from bot.text import names
 from bot.verify import Verified, verify
+from bot.when import window
 from index.bm25 import tokenize
-from index.search import Hit, search
+from index.search import Filters, Hit, search
 from index.store import Index
 
 log = logging.getLogger(__name__)
@@ -62,8 +64,8 @@ class Answerer:
         self.find_entities = find_entities
         self.boost = boost  # callable(question) -> set of paragraph keys naming its actors, or None
 
-    def ask(self, question: str, session: str | None = None) -> Answer:
-        """Answer one question (a follow-up when `session` has history)."""
+    def ask(self, question: str, session: str | None = None, today: date | None = None) -> Answer:
+        """Answer one question (a follow-up when `session` has history); `today` anchors "this week"."""
         started = time.perf_counter()
         question = " ".join(question.split())
         history = self.memory.history(session) if (self.memory and session) else []
@@ -72,7 +74,7 @@ class Answerer:
         unknown = self.unknown_names(standalone)
         if unknown:
             notes.append(f"the articles never mention {', '.join(unknown)}")
-        context = [] if unknown else self.retrieve(standalone, history)
+        context = [] if unknown else self.retrieve(standalone, history, today or date.today(), notes)
         verified, engine = self._draft_and_verify(standalone, context, notes)
         answer = self._finish(question, standalone, verified, engine, notes)
         answer.retrieved = [h.key for h in context]
@@ -83,10 +85,18 @@ class Answerer:
                                           tuple((e.name, e.type) for e in answer.entities)))
         return answer
 
-    def retrieve(self, question: str, history: list[Turn] | None = None) -> list[Hit]:
-        """Top paragraphs for the question, plus the previous turn's evidence as extra candidates."""
+    def retrieve(self, question: str, history: list[Turn] | None = None, today: date | None = None,
+                 notes: list[str] | None = None) -> list[Hit]:
+        """Top paragraphs for the question (within its time window, if it names one), plus the
+        previous turn's evidence as extra candidates."""
         boost = self.boost(question) if self.boost else None
-        hits = search(self.index, question, k=self.top_k, boost=boost)
+        span = window(question, today) if today else None
+        hits = search(self.index, question, k=self.top_k, boost=boost,
+                      filters=Filters(since=span[0], until=span[1]) if span else None)
+        if span and not hits:
+            if notes is not None:
+                notes.append(f"nothing dated {span[0].date()} to {span[1].date()}; older articles were searched")
+            hits = search(self.index, question, k=self.top_k, boost=boost)
         if history:
             have = {h.key for h in hits}
             for article_id, number in history[-1].evidence:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from bot.answer import Answer, Answerer
@@ -18,6 +19,7 @@ class Question:
     question: str
     answers: tuple[str, ...]
     gold_article_ids: tuple[str, ...] = ()
+    date: date | None = None  # when it was asked: anchors "this week" (as a user's today would)
 
 
 @dataclass
@@ -55,15 +57,16 @@ def load_questions(path: Path) -> Iterator[Question]:
             continue
         try:
             raw = json.loads(line)
+            asked = date.fromisoformat(raw["date"]) if raw.get("date") else None
             yield Question(str(raw["id"]), str(raw["question"]), tuple(raw.get("answers") or ()),
-                           tuple(raw.get("gold_article_ids") or ()))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                           tuple(raw.get("gold_article_ids") or ()), asked)
+        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise ValueError(f"{path}:{number}: not a question record ({exc})") from exc
 
 
 def evaluate_one(answerer: Answerer, question: Question, tally: Tally, k: int) -> dict:
     """Ask, score, and return the per-question record."""
-    answer = answerer.ask(question.question)
+    answer = answerer.ask(question.question, today=question.date)
     catalog = answerer.index.catalog
     valid = [citation_is_real(catalog, c.article_id, c.paragraph, c.text) for c in answer.citations]
     tally.citations += len(valid)
