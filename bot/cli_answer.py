@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +13,7 @@ import typer
 
 from bot.evaluate import Tally, evaluate_one, load_questions
 from bot.render import answer_text
-from bot.runtime import emit_json, err_console, fail
+from bot.runtime import emit_json, err_console, fail, tz
 from bot.services import Services
 from bot.settings import Settings
 
@@ -33,8 +34,9 @@ def ask(
 ) -> None:
     """Answer a question; every sentence cites its source paragraph."""
     _check_question(question)
-    services = Services.open(Settings())
-    answer = services.answerer.ask(question, session=session)
+    settings = Settings()
+    services = Services.open(settings)
+    answer = services.answerer.ask(question, session=session, today=datetime.now(tz(settings)).date())
     if as_json:
         emit_json(answer.to_json())
     else:
@@ -59,7 +61,8 @@ def chat(session: Annotated[str | None, typer.Option(help="Resume this conversat
         if len(text) > MAX_QUESTION_CHARS:
             typer.echo(f"That is too long; please ask in under {MAX_QUESTION_CHARS} characters.")
             continue
-        typer.echo(answer_text(services.answerer.ask(text, session=session)) + "\n")
+        today = datetime.now(tz(services.settings)).date()
+        typer.echo(answer_text(services.answerer.ask(text, session=session, today=today)) + "\n")
 
 
 def _prompt_lines():
