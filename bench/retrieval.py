@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import argparse
 import time
+from datetime import date
 from pathlib import Path
 
 from common import SHARED, percentile, read_jsonl, require, temp_config
 
 from bot.text import fold
+from bot.when import window
 from index.config import IndexConfig
-from index.search import search
+from index.search import Filters, search
 from index.sources import from_record
 from index.store import Index
 
@@ -55,6 +57,15 @@ def main() -> None:
         # A collapsed syndicated copy stands for its twins: count the gold twin as retrieved.
         "hybrid": lambda q: [[h.key, *h.twins] for h in search(index, q, k=10)],
     }
+    # What `newsbot ask` does: a question saying "this week" searches that window (anchored on its date).
+    dated = {q["question"]: q.get("date") for q in questions}
+
+    def windowed(q: str) -> list:
+        span = window(q, date.fromisoformat(dated[q])) if dated.get(q) else None
+        filters = Filters(since=span[0], until=span[1]) if span else None
+        return [[h.key, *h.twins] for h in search(index, q, k=10, filters=filters)]
+
+    systems["hybrid+window"] = windowed
     print(f"{len(questions)} questions, {index.stats()['indexable']} paragraphs")
     print(f"{'system':26} " + "  ".join(f"R@{k:<3}" for k in KS) + "   p50 ms  p95 ms")
     for name, run in systems.items():
