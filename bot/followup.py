@@ -21,6 +21,7 @@ class Entity:
     name: str
     type: str  # person | org | place
     roles: tuple[str, ...] = ()
+    gender: str | None = None  # 'm' / 'f' when known, so "she" skips a man mentioned later
 
 
 EntityFinder = Callable[[str], list[Entity]]
@@ -37,7 +38,8 @@ _ORG_WORDS = re.compile(r"\b(council|ministry|party|agency|union|organi[sz]ation
 _PLACE_WORDS = re.compile(r"\b(republic|kingdom|city|island|islands|strait|sea|bridge|port|state)\b", re.IGNORECASE)
 _NAME_RUN = re.compile(r"(?<![.!?]\s)\b([A-Z][\w’'.-]+(?:\s+(?:al-|bin |de |van |von )?[A-Z][\w’'-]+)*)")
 
-PERSON_PRONOUNS = {"he": "{}", "him": "{}", "his": "{}'s", "she": "{}", "her": "{}", "hers": "{}'s"}
+MALE_PRONOUNS = {"he": "{}", "him": "{}", "his": "{}'s"}
+FEMALE_PRONOUNS = {"she": "{}", "her": "{}", "hers": "{}'s"}
 GROUP_PRONOUNS = {"they": "{}", "them": "{}", "their": "{}'s"}
 _DESCRIPTION = re.compile(r"\bthe\s+((?:foreign |prime |defen[cs]e |vice |deputy )?(?:minister|president|general|"
                           r"secretary|chancellor|king|leader|envoy|mediator|spokesman|spokeswoman|ambassador|"
@@ -75,9 +77,10 @@ def condense(question: str, history: Sequence[Turn], find: EntityFinder = heuris
         return question
     recent = _recent_entities(history, find)
     rewritten = _DESCRIPTION.sub(lambda m: _by_role(m, recent), question)
-    person = next((e for e in recent if e.type == "person"), None)
+    for pronouns, gender in ((MALE_PRONOUNS, "m"), (FEMALE_PRONOUNS, "f")):
+        person = next((e for e in recent if e.type == "person" and e.gender in (gender, None)), None)
+        rewritten = _replace_pronouns(rewritten, pronouns, person)
     group = next((e for e in recent if e.type in ("org", "place")), None)
-    rewritten = _replace_pronouns(rewritten, PERSON_PRONOUNS, person)
     return _replace_pronouns(rewritten, GROUP_PRONOUNS, group)
 
 
@@ -85,9 +88,10 @@ def _recent_entities(history: Sequence[Turn], find: EntityFinder) -> list[Entity
     """Entities of the conversation, most recent turn first; within a turn, the question's first."""
     seen: dict[str, Entity] = {}
     for turn in reversed(history):
-        stored = [Entity(n, t) for n, t in turn.entities]
-        for entity in [*find(turn.standalone), *stored, *find(turn.answer)]:
+        for entity in [*find(turn.standalone), *find(turn.answer)]:
             seen.setdefault(entity.name.lower(), entity)
+        for name, kind in turn.entities:
+            seen.setdefault(name.lower(), Entity(name, kind))
     return list(seen.values())
 
 

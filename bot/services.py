@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.actor_context import entity_finder, paragraph_boost
 from bot.answer import Answerer
 from bot.llm import LLMEngine
 from bot.memory import Memory
@@ -26,7 +27,8 @@ class Services:
         index = index or open_index(settings)
         memory = Memory(settings.data_dir / "conversations.sqlite3", settings.memory_turns)
         llm = LLMEngine(settings) if settings.llm_configured else None
-        answerer = Answerer(index, memory, llm, top_k=settings.top_k)
+        answerer = Answerer(index, memory, llm, top_k=settings.top_k,
+                            find_entities=entity_finder(index.catalog), boost=paragraph_boost(index.catalog))
         return cls(settings, index, memory, answerer)
 
     def close(self) -> None:
