@@ -9,6 +9,8 @@ threshold calibrated on dev questions the engine abstains.
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -33,6 +35,7 @@ MIN_TERM_COVERAGE = 0.3  # share of the question's terms the answering paragraph
 MAX_SENTENCES = 3
 SECOND_SENTENCE_RATIO = 0.6  # a further sentence must score this close to the best one
 CANDIDATE_PARAGRAPHS = 8
+EMBEDDING_CACHE_SIZE = 20_000  # sentence vectors kept (~30 MB)
 MAX_EMBEDDED = 16  # sentences embedded per question (latency: ~5 ms each here)
 
 _WHEN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
@@ -94,6 +97,22 @@ class ExtractiveEngine:
     def __init__(self, embeddings, abstain_below: float = ABSTAIN_BELOW) -> None:
         self.embeddings = embeddings
         self.abstain_below = abstain_below
+        self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._cache_lock = threading.Lock()  # the Telegram bot answers on several threads
+
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        """Embed texts, reusing vectors of sentences seen before (popular paragraphs recur across questions)."""
+        with self._cache_lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        fresh = np.asarray(self.embeddings.embed_documents(missing)) if missing else []
+        with self._cache_lock:
+            for text, vector in zip(missing, fresh, strict=True):
+                self._cache[text] = vector
+            for text in texts:
+                self._cache.move_to_end(text)
+            while len(self._cache) > EMBEDDING_CACHE_SIZE:
+                self._cache.popitem(last=False)
+            return np.stack([self._cache[t] for t in texts])
 
     def draft(self, question: str, context: list[Hit]) -> list[DraftSentence]:
         """1–3 cited sentences answering `question`, or [] to abstain."""
@@ -129,7 +148,7 @@ class ExtractiveEngine:
 
         # Embedding dominates latency; a neutral-similarity first pass picks which sentences earn it.
         shortlist = sorted((score(c, 0.5) for c in cands), key=lambda c: c.score, reverse=True)[:MAX_EMBEDDED]
-        vectors = np.asarray(self.embeddings.embed_documents([question, *[c.text for c in shortlist]]))
+        vectors = self._embed([question, *[c.text for c in shortlist]])
         semantic = vectors[1:] @ vectors[0]
         scored = [score(c, float(sem)) for c, sem in zip(shortlist, semantic, strict=True)]
         return sorted(scored, key=lambda c: c.score, reverse=True)
