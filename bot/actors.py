@@ -11,7 +11,7 @@ import json
 import re
 import threading
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from rapidfuzz import fuzz, process
@@ -21,6 +21,7 @@ from index.actors import ensure_schema
 from index.aliases import clean_name, fold, name_tokens, same_bare_word, same_tokens, spelling_key, split_title
 from index.catalog import Catalog
 from index.resolve import DOMINANCE, resolve_if_dirty
+from index.search import Filters
 
 MAX_ALIAS_WORDS = 6
 FUZZY_CUTOFF = 85  # rapidfuzz WRatio for a lookup to accept a misspelling outright
@@ -284,6 +285,12 @@ def paragraph_keys(catalog: Catalog, actor_id: str) -> set[tuple[str, int]]:
         rows = catalog.conn.execute("SELECT DISTINCT article_id, paragraph FROM mentions WHERE actor_id=?",
                                     (actor_id,)).fetchall()
     return {(r[0], r[1]) for r in rows}
+
+
+def actor_filters(catalog: Catalog, actor_id: str, base: Filters | None = None) -> Filters:
+    """Search filters narrowed to the articles naming the actor (pair with `boost` for paragraphs)."""
+    ids = tuple(sorted({a for a, _ in paragraph_keys(catalog, actor_id)})) or ("(no article)",)
+    return replace(base or Filters(), article_ids=ids)
 
 
 def boost_keys(catalog: Catalog, text: str) -> set[tuple[str, int]]:

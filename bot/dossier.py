@@ -13,6 +13,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from bot.actors import Actor
 from bot.citations import Citation
@@ -62,7 +63,7 @@ def build_dossier(index, actor: Actor, llm=None, max_timeline: int = MAX_TIMELIN
     quotes = _dedupe(sorted((c for c in candidates if c.quote), key=lambda c: -c.score))[:max_quotes]
     markers: dict[tuple[str, int], int] = {}
     dates = [p["date_ts"] for p in paragraphs.values()]
-    out = {
+    out: dict[str, Any] = {
         "id": actor.id, "name": actor.name, "type": actor.type, "aliases": list(actor.aliases),
         "roles": list(actor.roles), "gender": actor.gender, "mentions": len(rows),
         "articles": len({k[0] for k in paragraphs}),
@@ -198,7 +199,7 @@ def _summary(llm, actor: Actor, timeline: list[dict]) -> dict | None:
     lines = "\n".join(f"[{e['citations'][0]['marker']}] {e['date']}: {e['text']}" for e in timeline[:30])
     try:
         model = getattr(llm, "model", llm)
-        reply = model.invoke(load_prompt("dossier", name=actor.name, timeline=lines))
+        reply = model.invoke(load_prompt("dossier", actor=actor.name, timeline=lines))
         text = str(getattr(reply, "content", reply) or "").strip()
     except Exception as exc:  # noqa: BLE001 - any LLM failure leaves the dossier without a summary
         log.info("dossier summary skipped: %s", exc)

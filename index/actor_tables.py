@@ -13,7 +13,8 @@ spokesman spokeswoman spokesperson chief commander colonel col. gen. lt. lieuten
 director chairman chairwoman chair head pope ayatollah imam cleric judge justice prosecutor official diplomat
 mediator ceo founder candidate vice-president dictator strongman ruler adviser advisor aide officer attorney
 editor correspondent analyst professor prof. dr. doctor activist laureate coordinator commissioner negotiator
-speaker counsel prophet monarch crown pm mp vp lawmaker legislator mufti sergeant sgt. major maj. brigadier field-marshal
+speaker counsel prophet monarch crown pm mp vp lawmaker legislator mufti sergeant sgt. major maj. brigadier
+field-marshal
 """.split())
 
 # Words that may precede a head inside a title ("*Foreign* Minister", "*former* president").
@@ -79,7 +80,7 @@ DEMONYMS = {
 
 # Nationality-like words that name no country (religions, regions, parties): never mapped.
 NOT_COUNTRIES = frozenset("""
-arab arabs muslim muslims christian christians jewish jew jews islamist islamists islamic sunni shiite shi'ite
+arab arabs arabic muslim muslims christian christians jewish jew jews islamist islamists islamic sunni shiite shi'ite
 shia coptic copt copts catholic protestant western westerners european europeans african africans asian
 kurdish kurd kurds berber berbers bedouin democrat democrats republican republicans communist communists
 socialist socialists conservative conservatives liberal liberals english latino hispanic

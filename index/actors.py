@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -53,6 +54,7 @@ CREATE TABLE IF NOT EXISTS actors (
 );
 """
 
+_SCHEMA_DONE: weakref.WeakSet[Catalog] = weakref.WeakSet()
 KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "norp"}
 BATCH_SIZE = 128  # paragraphs per nlp.pipe batch; larger brings no speed on 2 cores
 _OPENERS = frozenset({"GPE", "NORP", "ORG"})  # an entity that may open a title: "Turkish", "U.S.", "NATO"
@@ -90,8 +92,11 @@ def nlp():
 
 def ensure_schema(catalog: Catalog) -> None:
     """Create the mentions, acronyms and actors tables if this catalog has none yet."""
+    if catalog in _SCHEMA_DONE:  # read paths call this per question: run the DDL once per catalog
+        return
     with catalog.lock:
         catalog.conn.executescript(SCHEMA)
+        _SCHEMA_DONE.add(catalog)
 
 
 def store_mentions(catalog: Catalog, articles: Sequence[Article]) -> int:
@@ -126,6 +131,7 @@ def extract(articles: Iterable[Article]) -> tuple[list[Mention], list[tuple[str,
     last_article, common = None, set()
     for doc, (article, number) in nlp().pipe(items, as_tuples=True, batch_size=BATCH_SIZE):
         if article is not last_article:
+            mentions.extend(previous)  # the previous article's last paragraph
             previous, last_article = [], article
             # Words this article writes in lower case are words, not names ("Following Mubarak's fall").
             common = {w for p in article.indexable for w in _LOWER_WORD.findall(p.text)}

@@ -29,7 +29,7 @@ BARE_WORD_SIMILARITY = 80  # a lone surname has no other word to confirm it: Mub
 NAME_SIMILARITY = 85  # stricter for places and organisations: Misrata/Misurata pass, Niger/Nigeria do not
 
 _POSSESSIVE = re.compile(r"(?:['’]s|['’]|\s+s)$", re.IGNORECASE)  # "Gaddafi's", "Gaddafis'", "Qaddafi s"
-_EDGE_JUNK = re.compile(r"^[\s\"“”‘’'(\[,.;:-]+|[\s\"“”‘’'()\[\],;:-]+$")
+_EDGE_JUNK = re.compile(r"^[\s\"“”‘’'(\[,.;:&-]+|[\s\"“”‘’'()\[\],;:&-]+$")
 _FUNCTION_WORDS = frozenset("of for and the on in de du des la le to at a an".split())
 _GLUED = re.compile(r"\s[-–—]+\s|--")  # "Mubarak - Mubarak", "Amre Moussa -- Mubarak": two names run together
 _ADJECTIVE_PREFIX = re.compile(r"^(?:anti|pro)[-‑\s]+(?=[A-Z])", re.IGNORECASE)  # "anti-Gaddafi" names Gaddafi
@@ -48,10 +48,9 @@ def fold(text: str) -> str:
 def clean_name(surface: str) -> str:
     """The written name without edge punctuation, possessive or a leading 'the'."""
     name = " ".join(surface.replace("\u00a0", " ").split())
-    for _ in range(3):  # possessive, quotes and punctuation can nest: “Gaddafi’s”,
+    for _ in range(3):  # possessive, quotes, punctuation and "the" can nest: “Gaddafi’s”, the (Arab League
         name = _POSSESSIVE.sub("", _EDGE_JUNK.sub("", name))
-    if name[:4].lower() == "the ":
-        name = name[4:]
+        name = name[4:] if name[:4].lower() == "the " else name
     return name.strip()
 
 
@@ -99,7 +98,7 @@ def _is_particle(word: str) -> bool:
 
 @functools.lru_cache(maxsize=200_000)
 def light(word: str) -> str:
-    """A spelling-light form: folded letters, ph->f, q/g/c->k, inner h dropped, doubles collapsed."""
+    """A spelling-light form: folded letters, ph->f, q/g/c->k, inner h dropped, y->i, consonants undoubled."""
     w = fold(word)
     w = re.sub(r"^(?:al|el)[-‑]", "", w)
     w = re.sub(r"[^a-z]", "", w).replace("ph", "f")
@@ -107,7 +106,8 @@ def light(word: str) -> str:
         return ""
     w = w.translate(str.maketrans("qgc", "kkk"))
     w = w[0] + w[1:].replace("h", "")
-    return re.sub(r"(.)\1+", r"\1", w.replace("y", "i"))
+    # Doubled consonants are spelling noise (Gaddafi/Gadafi); doubled vowels are not (Cameroon/Cameron).
+    return re.sub(r"([^aeiou])\1+", r"\1", w.replace("y", "i"))
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -200,6 +200,8 @@ def same_name(a: str, b: str) -> bool:
     ka, kb = name_key(a), name_key(b)
     if ka == kb:
         return True
+    if a.replace(".", "").isupper() or b.replace(".", "").isupper():
+        return False  # acronyms are exact: BBC is not BBQ, CIA is not Kia
     wa, wb = ka.split(), kb.split()
     if len(wa) != len(wb) or any(spelling_key(x) != spelling_key(y) for x, y in zip(wa, wb, strict=True)):
         return False
@@ -257,7 +259,7 @@ def acronym_definitions(text: str) -> list[tuple[int, str, str]]:
 
 
 def _initials(words: list[str]) -> str:
-    letters = []
+    letters: list[str] = []
     for word in words:
         if word.lower() in _FUNCTION_WORDS:
             continue

@@ -15,79 +15,17 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
 
-from index.aliases import (
-    canonical_org_place,
-    country_for_demonym,
-    demonym_candidates,
-    is_subname,
-    light,
-    name_key,
-    name_tokens,
-    role_head,
-    same_bare_word,
-    same_name,
-    same_tokens,
-    same_word,
-    spelling_key,
-)
+from index.aliases import name_key, name_tokens, same_word
 from index.catalog import Catalog
+from index.clusters import DOMINANCE, Cluster
+from index.resolve_names import resolve_names
+from index.resolve_people import resolve_people
 
-DOMINANCE = 3  # a surname goes to the most-mentioned namesake only if it leads the next by this factor
+__all__ = ["DOMINANCE", "finish", "resolve_actors", "resolve_if_dirty", "resolve_names", "resolve_people", "retype"]
+
 MAX_EVIDENCE = 40  # merge records kept per actor (the most frequent ones)
 _COLUMNS = "article_id, paragraph, start, surface, name, kind, role, gender, cue, actor_id"
-_GENERIC_PLACE_WORDS = frozenset("republic kingdom federation emirates islands sultanate".split())
-
-
-@dataclass
-class Cluster:
-    """A canonical actor being built: its rows, written forms, roles and merge evidence."""
-
-    kind: str
-    tokens: tuple[str, ...] = ()  # person: the full name the cluster was founded on
-    rows: list = field(default_factory=list)
-    forms: Counter = field(default_factory=Counter)
-    roles: Counter = field(default_factory=Counter)
-    articles: set = field(default_factory=set)
-    evidence: dict = field(default_factory=dict)
-    canonical: str | None = None  # fixed by a table ("United Nations"), else the commonest form
-    demonyms: set = field(default_factory=set)  # forms that are nationalities ("Kestrelian"), never the name
-
-    def add(self, row, rule: str | None = None, target: str | None = None) -> None:
-        self.rows.append(row)
-        self.forms[row["name"]] += 1
-        if row["kind"] == "norp":
-            self.demonyms.add(row["name"])
-        self.articles.add(row["article_id"])
-        if row["role"]:
-            self.roles[row["role"]] += 1
-        if rule:
-            key = (rule, row["name"])
-            if key not in self.evidence:
-                self.evidence[key] = {"rule": rule, "forms": [row["name"], target or self.tokens_name()],
-                                      "article_id": row["article_id"], "paragraph": row["paragraph"], "count": 0}
-            self.evidence[key]["count"] += 1
-
-    def absorb(self, other: Cluster, rule: str) -> None:
-        for row in other.rows:
-            self.add(row, rule if row["name"] not in self.forms else None, self.tokens_name())
-        for key, record in other.evidence.items():
-            self.evidence.setdefault(key, record)
-
-    def tokens_name(self) -> str:
-        return self.forms.most_common(1)[0][0] if self.forms else " ".join(self.tokens)
-
-    def label(self) -> str:
-        """The name to compare by: the table's canonical name, else the commonest non-nationality form."""
-        if self.canonical:
-            return self.canonical
-        named = [f for f, _ in self.forms.most_common() if f not in self.demonyms]
-        return named[0] if named else self.tokens_name()
-
-    @property
-    def role_heads(self) -> set[str]:
-        return {role_head(r) for r in self.roles}
 
 
 def resolve_actors(catalog: Catalog) -> dict[str, int]:
@@ -133,242 +71,11 @@ def retype(rows: list[dict]) -> list[dict]:
     return rows
 
 
-# -- people ----------------------------------------------------------------------------
-def resolve_people(rows) -> list[Cluster]:
-    """Cluster person mentions: full names, then shorter forms, then bare surnames and given names."""
-    tokens = {r["name"]: name_tokens(r["name"]) for r in rows}
-    full = [r for r in rows if len(tokens[r["name"]]) >= 2]
-    clusters = _full_names(full, tokens)
-    clusters = _short_forms(clusters)
-    singles = [r for r in rows if len(tokens[r["name"]]) == 1]
-    orphans = _attach_singles(singles, tokens, clusters)
-    return clusters + orphans
-
-
-def _full_names(rows, tokens) -> list[Cluster]:
-    by_form = defaultdict(list)
-    for row in rows:
-        by_form[row["name"]].append(row)
-    by_key: dict[tuple, list[Cluster]] = defaultdict(list)
-    clusters = []
-    for form in sorted(by_form, key=lambda f: (-len(by_form[f]), f)):
-        words = tokens[form]
-        key = tuple(spelling_key(w) for w in words)
-        home = next((c for c in by_key[key] if same_tokens(words, c.tokens)), None)
-        if home is None:
-            home = Cluster("person", words)
-            by_key[key].append(home)
-            clusters.append(home)
-        rule = "transliteration" if words != home.tokens else None
-        for row in by_form[form]:
-            home.add(row, rule)
-    return clusters
-
-
-def _short_forms(clusters: list[Cluster]) -> list[Cluster]:
-    """'Saif al-Islam' and 'Saif Gaddafi' join 'Saif al-Islam Gaddafi' when only one full name fits."""
-    by_given: dict[str, list[Cluster]] = defaultdict(list)
-    by_surname: dict[str, list[Cluster]] = defaultdict(list)
-    for c in clusters:
-        by_given[spelling_key(c.tokens[0])].append(c)
-        if " " in c.tokens[-1] and len(c.tokens) > 1:
-            by_surname[c.tokens[-1]].append(c)
-    merged: set[int] = set()
-    for short in sorted(clusters, key=lambda c: len(c.tokens)):
-        fits = [c for c in by_given[spelling_key(short.tokens[0])]
-                if len(c.tokens) > len(short.tokens) and id(c) not in merged and is_subname(short.tokens, c.tokens)]
-        fits = fits or [c for c in by_surname[" ".join(short.tokens)] if id(c) not in merged]  # Ben Ali
-        if len(fits) == 1:
-            fits[0].absorb(short, "short-form")
-            merged.add(id(short))
-    return [c for c in clusters if id(c) not in merged]
-
-
-def _attach_singles(rows, tokens, clusters: list[Cluster]) -> list[Cluster]:
-    """A lone word joins a full name: surname in the article, given name in the article, then corpus-wide."""
-    surnames, given = defaultdict(list), defaultdict(list)
-    for c in clusters:
-        surnames[spelling_key(c.tokens[-1])].append(c)
-        given[spelling_key(c.tokens[0])].append(c)
-    orphans: dict[str, list[Cluster]] = defaultdict(list)
-    for row in rows:
-        word = tokens[row["name"]][0]
-        by_surname = [c for c in surnames[spelling_key(word)] if same_bare_word(word, c.tokens[-1])]
-        by_given = [c for c in given[spelling_key(word)] if same_bare_word(word, c.tokens[0])]
-        home, rule = _pick(row, by_surname, by_given)
-        if home is not None:
-            home.add(row, rule)
-        elif not by_surname and not by_given:  # ambiguous words stay unresolved rather than guessed
-            _orphan(row, word, orphans)
-    return [c for group in orphans.values() for c in group]
-
-
-def _pick(row, by_surname: list[Cluster], by_given: list[Cluster]) -> tuple[Cluster | None, str | None]:
-    here = row["article_id"]
-    for scope in ("in-article", "corpus"):
-        surnames = [c for c in by_surname if here in c.articles] if scope == "in-article" else by_surname
-        home, how = _unambiguous(row, surnames)
-        if home is not None:
-            return home, f"surname{how}-{scope}"
-        if surnames:
-            return None, None  # namesakes with no winner: do not guess
-        given = [c for c in by_given if here in c.articles] if scope == "in-article" else by_given
-        if len(given) == 1:
-            return given[0], f"given-name-{scope}"
-    return None, None
-
-
-def _unambiguous(row, candidates: list[Cluster]) -> tuple[Cluster | None, str]:
-    """The one candidate, the one holding the mention's role, or one 3x more covered than any other."""
-    if len(candidates) == 1:
-        return candidates[0], ""
-    if not candidates:
-        return None, ""
-    if row["role"]:
-        by_role = [c for c in candidates if role_head(row["role"]) in c.role_heads]
-        if len(by_role) == 1:
-            return by_role[0], "+role"
-    ranked = sorted(candidates, key=lambda c: len(c.articles), reverse=True)
-    if len(ranked[0].articles) >= DOMINANCE * len(ranked[1].articles):
-        return ranked[0], "-dominant"
-    return None, ""
-
-
-def _orphan(row, word: str, orphans: dict[str, list[Cluster]]) -> None:
-    key = spelling_key(word)
-    home = next((c for c in orphans[key] if same_bare_word(word, c.tokens[0])), None)
-    if home is None:
-        home = Cluster("person", (word,))
-        orphans[key].append(home)
-    home.add(row, "transliteration" if name_tokens(row["name"]) != home.tokens else None)
-
-
-# -- places and organisations -------------------------------------------------------------
-def resolve_names(rows, acronyms, people: list[Cluster]) -> list[Cluster]:
-    """Cluster organisation, place and nationality mentions by canonical name."""
-    defined = _defined_acronyms(acronyms)
-    groups: dict[str, Cluster] = {}
-    guesses = []
-    for row in rows:
-        name, kind, rule = _canonical(row, defined)
-        if name is None:
-            guesses.append(row)
-            continue
-        group = groups.setdefault(name_key(name), Cluster(kind))
-        group.canonical = group.canonical or (name if rule else None)
-        group.add(row, rule, name)
-    clusters = _merge_variants(list(groups.values()))
-    _attach_demonym_guesses(guesses, clusters)
-    return _fix_types(clusters, people)
-
-
-def _defined_acronyms(acronyms) -> dict[str, tuple[str, str, int]]:
-    """Acronym -> (expansion, article_id, paragraph), the commonest expansion when they differ."""
-    seen: dict[str, Counter] = defaultdict(Counter)
-    where = {}
-    for row in acronyms:
-        acronym = row["acronym"].upper()
-        seen[acronym][row["expansion"]] += 1
-        where.setdefault((acronym, row["expansion"]), (row["article_id"], row["paragraph"]))
-    return {a: (e.most_common(1)[0][0], *where[(a, e.most_common(1)[0][0])]) for a, e in seen.items()}
-
-
-def _canonical(row, defined) -> tuple[str | None, str, str | None]:
-    """(canonical name or None for an unknown nationality, type, rule that renamed it)."""
-    name, kind = row["name"], row["kind"]
-    if kind == "norp":
-        country = country_for_demonym(name)
-        return (country, "place", "demonym") if country else (None, "place", None)
-    compact = name.replace(".", "")
-    if compact.isupper() and compact in defined:
-        expansion = canonical_org_place(defined[compact][0])[0]
-        return expansion, kind, "acronym-defined"
-    canonical, forced = canonical_org_place(name)
-    return canonical, forced or kind, ("alias-table" if canonical != name else None)
-
-
-def _merge_variants(groups: list[Cluster]) -> list[Cluster]:
-    by_key: dict[tuple, list[Cluster]] = defaultdict(list)
-    out = []
-    for group in sorted(groups, key=lambda g: -len(g.rows)):
-        name = group.label()
-        key = tuple(spelling_key(w) for w in name_key(name).split())
-        home = next((c for c in by_key[key] if same_name(name, c.label())), None)
-        if home is None:
-            by_key[key].append(group)
-            out.append(group)
-        else:
-            home.absorb(group, "transliteration")
-    for group in out:  # the type most mentions carry ("Egypt" is now and then tagged ORG)
-        group.kind = Counter("place" if r["kind"] in ("place", "norp") else r["kind"] for r in group.rows
-                             ).most_common(1)[0][0] if not group.canonical else group.kind
-    return out
-
-
-def _attach_demonym_guesses(rows, clusters: list[Cluster]) -> None:
-    """Valdorian -> Valdoria, Kestrelian -> Kestrel (Republic): only onto places already named."""
-    places: dict[str, Cluster] = {}
-    for c in clusters:
-        if c.kind == "place":
-            key = name_key(c.label())
-            places.setdefault(key, c)
-            places.setdefault(key.split()[0], c)
-    for row in rows:
-        home = next((places[k] for k in map(name_key, demonym_candidates(row["name"])) if k in places), None)
-        if home is not None:
-            home.add(row, "demonym-guess")
-
-
-def _fix_types(clusters: list[Cluster], people: list[Cluster]) -> list[Cluster]:
-    """Names spaCy tagged as organisations that are people's: 'Amara Quell' (ORG), 'Brandvik said'."""
-    full: dict[str, list[Cluster]] = defaultdict(list)
-    surnames: dict[str, list[Cluster]] = defaultdict(list)
-    for person in people:
-        for form in person.forms:
-            full[name_key(form)].append(person)
-        if len(person.tokens) >= 2:
-            surnames[spelling_key(person.tokens[-1])].append(person)
-    kept = []
-    for group in clusters:
-        name = group.label()
-        words = name_tokens(name)
-        owners = list({id(p): p for p in full.get(name_key(name), [])}.values())
-        if not owners and len(words) == 1:  # same folded spelling only ("Qaddafi s forces"), never similar
-            owners = [p for p in surnames.get(spelling_key(words[0]), []) if light(words[0]) == light(p.tokens[-1])]
-        owners.sort(key=lambda p: -len(p.articles))
-        dominant = len(owners) == 1 or (owners and len(owners[0].articles) >= DOMINANCE * len(owners[1].articles))
-        person = owners[0] if dominant else None
-        cues = Counter(r["cue"] for r in group.rows)
-        fits = person is not None and not group.canonical and group.kind == "org" and (
-            len(words) > 1 or cues["speech"] > cues["loc"] or len(person.rows) >= 2 * len(group.rows))
-        if fits:
-            person.absorb(group, "type-fix")
-        else:
-            kept.append(group)
-    return _place_short_forms(kept)
-
-
-def _place_short_forms(clusters: list[Cluster]) -> list[Cluster]:
-    """'Kestrel' joins 'Kestrel Republic', 'Tarsen' joins 'Tarsen Islands' (one candidate only)."""
-    bases: dict[str, list[Cluster]] = defaultdict(list)
-    for c in clusters:
-        words = name_key(c.label()).split()
-        if c.kind == "place" and len(words) == 2 and words[1] in _GENERIC_PLACE_WORDS:
-            bases[words[0]].append(c)
-    kept = []
-    for c in clusters:
-        home = bases.get(name_key(c.label()), [])
-        if len(home) == 1 and home[0] is not c and not c.canonical:
-            home[0].absorb(c, "short-form")
-        else:
-            kept.append(c)
-    return kept
-
-
-# -- output ------------------------------------------------------------------------------
 def finish(clusters: list[Cluster]) -> tuple[list[dict], dict[tuple[str, int, int], str]]:
     """Actor records (id, name, aliases, roles, evidence, ...) and the mention -> actor id map."""
-    records, assignment, used = [], {}, Counter()
+    records: list[dict] = []
+    assignment: dict[tuple[str, int, int], str] = {}
+    used: Counter[tuple[str, str]] = Counter()
     for c in sorted(clusters, key=lambda c: (-len(c.articles), -len(c.rows))):
         if not c.rows:
             continue
@@ -395,8 +102,12 @@ def _display_name(c: Cluster) -> str:
     if c.kind == "person" and len(c.tokens) >= 2:  # the commonest full form that keeps the surname
         full = [(n, f) for f, n in c.forms.items() if len(name_tokens(f)) >= 2
                 and same_word(name_tokens(f)[-1], c.tokens[-1])]
-        if full:
-            return max(full, key=lambda t: t[0])[1]  # ties: the earliest, i.e. the founding form
+        if full:  # ties go to the spellings more articles use, lone surnames included (Aydar, not Aidar)
+            spread: dict[str, set[str]] = defaultdict(set)
+            for r in c.rows:
+                for w in r["name"].split():
+                    spread[w].add(r["article_id"])
+            return max(full, key=lambda t: (t[0], sum(len(spread[w]) for w in t[1].split())))[1]
     forms = [(f, n) for f, n in c.forms.most_common() if f not in c.demonyms] or c.forms.most_common()
     mixed = [f for f, _ in forms if not f.isupper() or len(f) <= 5]  # SØRHAVN (a dateline) -> Sørhavn
     return (mixed or [forms[0][0]])[0]

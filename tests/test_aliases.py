@@ -130,3 +130,8 @@ def test_namesakes_split_by_role_and_stay_unresolved_when_nothing_decides():
     assert assignment[("d1", 3, 0)] == actors["Marek Voss"]["id"]
     assert assignment[("d2", 1, 0)] == actors["Tomas Voss"]["id"]
     assert ("d1", 4, 0) not in assignment  # two candidates, no role: not guessed
+
+
+def test_acronyms_are_never_spelling_variants():
+    assert not same_name("BBC", "BBQ") and not same_name("CIA", "Kia") and same_name("U.N.", "UN")
+    assert clean_name("the (Arab League") == "Arab League"
