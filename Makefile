@@ -24,6 +24,7 @@ demo: $(STAMP)
 	$(BIN)/newsbot ingest examples/articles
 	$(BIN)/newsbot stats
 	$(BIN)/newsbot search "$(DEMO_QUESTION)" -k 3
+	$(BIN)/newsbot brief --date 2026-11-24
 	$(BIN)/newsbot ask "$(DEMO_QUESTION)"
 
 test: $(STAMP)
@@ -36,6 +37,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/retrieval.py
+	$(BIN)/python bench/actors.py
 
 clean:
 	rm -rf $(VENV) data

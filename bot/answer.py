@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 
 from bot.citations import Citation, hit_for_paragraph
 from bot.extractive import ExtractiveEngine

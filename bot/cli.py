@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from bot import cli_actors, cli_answer, cli_feeds, cli_index
+from bot import cli_actors, cli_answer, cli_brief, cli_feeds, cli_index, cli_serve, cli_summarize
 
 app = typer.Typer(
     help="newsbot: news briefings and answers whose every claim cites its source paragraph.",
@@ -18,6 +18,9 @@ cli_index.register(app)
 cli_feeds.register(app)
 cli_answer.register(app)
 cli_actors.register(app)
+cli_serve.register(app)
+cli_summarize.register(app)
+cli_brief.register(app)
 
 
 def main() -> None:

@@ -167,8 +167,9 @@ class ExtractiveEngine:
         near = proximity(cand.text, q_names, q_words)
         # A number the question states (a year, an amount) that the paragraph lacks: likely another event.
         unmatched_numbers = 0.8 if numbers(question) - numbers(f"{hit.title} {hit.text}") else 1.0
-        return unmatched_numbers * (0.45 * sem + 0.2 * overlap + 0.15 * context_overlap + 0.1 * type_bonus(kind, cand.text, question)
-                + 0.05 * named + 0.05 * novelty + 0.1 * near) * (1.0 - 0.04 * (cand.rank - 1)) - 0.15 * (1.0 - named)
+        evidence = (0.45 * sem + 0.2 * overlap + 0.15 * context_overlap + 0.1 * type_bonus(kind, cand.text, question)
+                    + 0.05 * named + 0.05 * novelty + 0.1 * near)
+        return unmatched_numbers * evidence * (1.0 - 0.04 * (cand.rank - 1)) - 0.15 * (1.0 - named)
 
 
 def proximity(sentence: str, q_names: set[str], q_words: set[str], window: int = 4) -> float:

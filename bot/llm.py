@@ -67,7 +67,8 @@ def parse_draft(text: str) -> DraftModel:
         except (json.JSONDecodeError, ValidationError):
             pass
     found = re.findall(r"([^\[\]]+?)((?:\s*\[\d+\])+)\s*([.!?]?)", text or "")
-    sentences = [DraftSentenceModel(text=(body.strip() + end).strip(), citations=[int(n) for n in re.findall(r"\d+", marks)])
+    sentences = [DraftSentenceModel(text=(body.strip() + end).strip(),
+                                    citations=[int(n) for n in re.findall(r"\d+", marks)])
                  for body, marks, end in found if body.strip(" .")]
     if not sentences:
         raise LLMError("the model's reply was neither the expected JSON nor cited sentences")

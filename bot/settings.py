@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     telegram_base_url: str | None = Field(None, alias="TELEGRAM_BASE_URL")
     telegram_allowed_users: str = Field("", alias="TELEGRAM_ALLOWED_USERS")
     telegram_admin_ids: str = Field("", alias="TELEGRAM_ADMIN_IDS")
+    telegram_base_file_url: str | None = Field(None, alias="TELEGRAM_BASE_FILE_URL")
+    telegram_rate_limit: int = Field(10, alias="TELEGRAM_RATE_LIMIT", ge=0)  # questions per user per minute; 0 = off
+    telegram_webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
+    telegram_webhook_listen: str = Field("127.0.0.1", alias="TELEGRAM_WEBHOOK_LISTEN")
+    telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT", gt=0, lt=65536)
+    telegram_webhook_secret: str | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
 
     def index_config(self) -> IndexConfig:
         """The subset the write side needs."""

@@ -68,6 +68,16 @@ def examples_index(tmp_path_factory: pytest.TempPathFactory, models_root: Path, 
     index.close()
 
 
+@pytest.fixture()
+def data_dir(tmp_path: Path, models_root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty data directory that CLI commands use (NEWSBOT_DATA_DIR), offline LLM settings cleared."""
+    (tmp_path / "models").symlink_to(models_root, target_is_directory=True)
+    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path))
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "NEWSBOT_CHROMA_URL"):
+        monkeypatch.delenv(var, raising=False)
+    return tmp_path
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """../shared/data, or a clean skip when this checkout has no dev data beside it."""

@@ -2,22 +2,12 @@
 
 import json
 
-import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
 from tests.conftest import EXAMPLES
 
 runner = CliRunner()
-
-
-@pytest.fixture()
-def data_dir(tmp_path, models_root, monkeypatch):
-    (tmp_path / "models").symlink_to(models_root, target_is_directory=True)
-    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path))
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "NEWSBOT_CHROMA_URL"):
-        monkeypatch.delenv(var, raising=False)
-    return tmp_path
 
 
 def run(*args: str):
@@ -73,7 +63,8 @@ def test_eval_prints_one_line_per_question_then_a_summary(data_dir, tmp_path):
     qs.write_text("\n".join(lines))
     out = run("eval", str(qs), "--json").stdout.strip().splitlines()
     records, summary = [json.loads(x) for x in out[:-1]], json.loads(out[-1])["summary"]
-    assert len(records) == 5 and {"id", "question", "answer", "citations", "abstained", "latency_ms"} <= records[0].keys()
+    assert len(records) == 5
+    assert {"id", "question", "answer", "citations", "abstained", "latency_ms"} <= records[0].keys()
     assert summary["citation_validity"] == 1.0 and summary["answer_support"] == 1.0
     assert summary["retrieval_recall@5"] == 1.0 and summary["abstention_on_unanswerable"] == 1.0
 

@@ -153,15 +153,8 @@ def test_read_urls_expands_a_feed_and_reports_bad_items(site):
                       "ftp://127.0.0.1/x": "only http and https URLs can be fetched, not 'ftp'"}
 
 
-@pytest.fixture()
-def data_dir(tmp_path, models_root, monkeypatch):
-    (tmp_path / "models").symlink_to(models_root, target_is_directory=True)
-    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path))
+def test_cli_ingest_urls_and_feeds_commands(site, data_dir, monkeypatch):
     monkeypatch.setenv("NEWSBOT_FETCH_TIMEOUT", "1")
-    return tmp_path
-
-
-def test_cli_ingest_urls_and_feeds_commands(site, data_dir):
     runner = CliRunner()
     feed_url = site.feed("/rss.xml", rss("Harbor Wire", _rss_items(site, FERRY.slug)), "application/rss+xml",
                          etag='"x"')

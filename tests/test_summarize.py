@@ -307,15 +307,6 @@ def test_llm_map_reduce_keeps_the_articles_paragraph_numbers(examples_index, mak
 
 
 # -- the CLI --------------------------------------------------------------------------------------------------
-@pytest.fixture()
-def data_dir(tmp_path, models_root, monkeypatch):
-    (tmp_path / "models").symlink_to(models_root, target_is_directory=True)
-    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(tmp_path))
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "NEWSBOT_CHROMA_URL"):
-        monkeypatch.delenv(var, raising=False)
-    return tmp_path
-
-
 def test_cli_prints_gist_bullets_and_sources_or_json_or_a_one_line_refusal(data_dir):
     from typer.testing import CliRunner
 

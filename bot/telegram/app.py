@@ -1,0 +1,142 @@
+"""The python-telegram-bot Application: handlers wired in one place, startup and shutdown hooks,
+and `run` for `newsbot serve` (long polling, or a webhook when TELEGRAM_WEBHOOK_URL is set)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.services import Services
+from bot.settings import Settings
+from bot.telegram import handlers_admin as admin
+from bot.telegram import handlers_ask as ask
+from bot.telegram import handlers_brief as brief
+from bot.telegram import handlers_info as info
+from bot.telegram.state import STATE_KEY, BotState, RateLimiter, id_set
+from bot.telegram.store import BotStore
+
+log = logging.getLogger(__name__)
+RETRIES_AFTER_FLOOD = 3  # RetryAfter (HTTP 429) is waited out and retried this many times
+
+
+def build_application(services: Services, settings: Settings | None = None, *, placeholder_after: float = 1.0,
+                      workers: int | None = None) -> Application:
+    """A ready-to-run Application over `services` (nothing is contacted until it is initialised)."""
+    settings = settings or services.settings
+    if not settings.telegram_bot_token:
+        raise ValueError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and put it in .env")
+    builder = (ApplicationBuilder().token(settings.telegram_bot_token)
+               .rate_limiter(AIORateLimiter(max_retries=RETRIES_AFTER_FLOOD))
+               .concurrent_updates(True)  # chats run in parallel; a per-chat lock keeps each chat in order
+               .post_init(_post_init).post_shutdown(_post_shutdown))
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url).base_file_url(file_url(settings))
+    application = builder.build()
+    application.bot_data[STATE_KEY] = BotState(
+        services=services,
+        store=BotStore(settings.data_dir / "telegram.sqlite3"),
+        allowed=id_set(settings.telegram_allowed_users),
+        admins=id_set(settings.telegram_admin_ids),
+        limiter=RateLimiter(settings.telegram_rate_limit),
+        workers=ThreadPoolExecutor(workers or max(2, os.cpu_count() or 2), thread_name_prefix="newsbot-tg"),
+        placeholder_after=placeholder_after,
+    )
+    add_handlers(application)
+    return application
+
+
+def file_url(settings: Settings) -> str:
+    """TELEGRAM_BASE_FILE_URL, or the file URL a self-hosted server uses beside TELEGRAM_BASE_URL."""
+    if settings.telegram_base_file_url:
+        return settings.telegram_base_file_url
+    base = (settings.telegram_base_url or "").rstrip("/")
+    head, _, tail = base.rpartition("/")
+    return f"{head}/file/{tail}" if tail.startswith("bot") else f"{base}/file/bot"
+
+
+def add_handlers(application: Application) -> None:
+    """Every handler, in the order PTB tries them."""
+    application.add_handler(TypeHandler(Update, info.guard), group=-1)
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, info.edited))
+    commands: list[tuple[str, Any]] = [
+        ("start", info.start), ("help", info.help_command), ("ask", ask.ask_command), ("brief", brief.brief_command),
+        ("actors", info.actors), ("actor", info.actor), ("sources", info.sources), ("reset", info.reset),
+        ("subscribe", brief.subscribe_command), ("unsubscribe", brief.unsubscribe_command),
+        ("summarize", ask.summarize_command), ("summarise", ask.summarize_command),
+        ("ingest", admin.ingest_command), ("feeds", admin.feeds_command),
+    ]
+    for name, callback in commands:
+        application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
+    application.add_handler(CallbackQueryHandler(ask.on_button))
+    message = filters.UpdateType.MESSAGE
+    application.add_handler(MessageHandler(message & filters.COMMAND, info.unknown_command))
+    application.add_handler(MessageHandler(message & filters.TEXT, ask.text_message))
+    application.add_handler(MessageHandler(message & filters.Document.ALL, admin.document_message))
+    application.add_handler(MessageHandler(message, info.non_text))
+    application.add_error_handler(info.on_error)
+
+
+async def _post_init(application: Application) -> None:
+    """Register the commands, warm the index, and put stored subscriptions and the feed poll on the JobQueue."""
+    state: BotState = application.bot_data[STATE_KEY]
+    await application.bot.set_my_commands([BotCommand(c, d) for c, d in info.COMMANDS])
+    for admin_id in state.admins:
+        try:
+            await application.bot.set_my_commands([BotCommand(c, d) for c, d in info.COMMANDS + info.ADMIN_COMMANDS],
+                                                  scope=BotCommandScopeChat(admin_id))
+        except TelegramError as exc:  # an admin who never opened the bot has no chat yet
+            log.info("admin commands not set for %s: %s", admin_id, exc)
+    await state.read(_warm, state)
+    if application.job_queue is not None:
+        for sub in state.store.subscriptions():
+            brief.schedule(application.job_queue, sub)
+        interval = state.services.settings.feed_interval
+        application.job_queue.run_repeating(admin.poll_feeds_job, interval=interval, first=interval, name="feeds")
+
+
+def _warm(state: BotState) -> None:
+    # Load BM25 and the actor directory once, before many chats race to load them.
+    from bot.actors import directory
+
+    state.services.index.ensure_bm25()
+    directory(state.services.index.catalog)
+
+
+async def _post_shutdown(application: Application) -> None:
+    state: BotState = application.bot_data[STATE_KEY]
+    state.workers.shutdown(wait=True, cancel_futures=True)
+    state.store.close()
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Arguments for run_webhook/start_webhook: listen on TELEGRAM_WEBHOOK_LISTEN:PORT at the URL's path."""
+    assert settings.telegram_webhook_url
+    return {"listen": settings.telegram_webhook_listen, "port": settings.telegram_webhook_port,
+            "url_path": urlsplit(settings.telegram_webhook_url).path.lstrip("/"),
+            "webhook_url": settings.telegram_webhook_url, "secret_token": settings.telegram_webhook_secret or None,
+            "allowed_updates": Update.ALL_TYPES}
+
+
+def run(services: Services, settings: Settings) -> None:
+    """Serve until SIGINT/SIGTERM: a webhook when TELEGRAM_WEBHOOK_URL is set, else long polling."""
+    application = build_application(services, settings)
+    if settings.telegram_webhook_url:
+        application.run_webhook(**webhook_options(settings))
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,148 @@
+"""Admin-only (TELEGRAM_ADMIN_IDS): /ingest URL, a sent document, /feeds [add URL [NAME] | remove URL | poll],
+and the repeating feed poll."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import tempfile
+from pathlib import Path
+
+from telegram import Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.telegram.render import Rendered, esc, link
+from bot.telegram.reply import respond, say
+from bot.telegram.state import BotState, get_state
+from index.feeds import add_feed, list_feeds, poll, remove_feed
+from index.fetch import FetchError, is_url
+from index.sources import SUPPORTED, read_paths
+from index.store import IngestReport
+from index.urls import ingest_urls
+
+log = logging.getLogger(__name__)
+MAX_DOCUMENT_BYTES = 20_000_000  # the Bot API's getFile limit
+ADMINS_ONLY = "Only the bot's admins can add articles."
+
+
+async def _admin(update: Update, context: ContextTypes.DEFAULT_TYPE, quiet_in_groups: bool = False) -> bool:
+    """True for admins; others are told so (except, when `quiet_in_groups`, in groups: people share files)."""
+    user, chat = update.effective_user, update.effective_chat
+    if get_state(context).is_admin(user.id if user else None):
+        return True
+    if not (quiet_in_groups and chat is not None and chat.type != ChatType.PRIVATE):
+        await say(update, ADMINS_ONLY)
+    return False
+
+
+async def ingest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/ingest URL — fetch a page or feed and add its articles."""
+    if not await _admin(update, context):
+        return
+    urls = [a for a in context.args or [] if is_url(a)]
+    if not urls:
+        await say(update, "Send /ingest followed by the http(s) link of an article or feed.")
+        return
+    state = get_state(context)
+    await respond(update, context, lambda: report_html(ingest_urls(state.writer(), urls,
+                                                                   state.services.settings.fetch_limits()), state),
+                  io=True, placeholder="Fetching…")
+
+
+async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A sent document: admins' .txt .md .html .json .jsonl files are ingested."""
+    message = update.effective_message
+    if message is None or message.document is None or not await _admin(update, context, quiet_in_groups=True):
+        return
+    name = message.document.file_name or "document.txt"
+    suffix = Path(name).suffix.lower()
+    if suffix not in SUPPORTED:
+        await say(update, f"I can read {' '.join(SUPPORTED)} files, not '{suffix or name}'.")
+        return
+    if (message.document.file_size or 0) > MAX_DOCUMENT_BYTES:
+        await say(update, "That file is too large (over 20 MB).")
+        return
+    data = bytes(await (await message.document.get_file()).download_as_bytearray())
+    state = get_state(context)
+    await respond(update, context, lambda: report_html(ingest_bytes(state, name, data), state), io=True,
+                  placeholder="Reading the file…")
+
+
+def ingest_bytes(state: BotState, name: str, data: bytes) -> IngestReport:
+    """Write the bytes to a temporary file (the suffix picks the reader) and ingest it. The file name
+    carries a hash of the content: ids of files are derived from their names, and two different
+    "notes.md" must not be taken for one article (the same file sent twice still is)."""
+    index = state.writer()
+    original = Path(Path(name).name)
+    unique = f"{original.stem}-{hashlib.sha256(data).hexdigest()[:8]}{original.suffix.lower()}"
+    with tempfile.TemporaryDirectory(prefix="newsbot-tg-") as tmp:
+        path = Path(tmp) / unique
+        path.write_bytes(data)
+        return index.ingest(read_paths([path], index.config.max_article_chars))
+
+
+def report_html(report: IngestReport, state: BotState) -> Rendered:
+    """What an ingest did, in a few lines."""
+    lines = [f"Added {len(report.added)} article(s), {report.paragraphs} paragraphs."]
+    if report.added:
+        articles = state.services.index.catalog.articles(report.added[:10])
+        lines += [f"• {link(a.url, a.title)}" for a in articles.values()]
+    lines += [f"Skipped {esc(origin)}: {esc(reason)}" for origin, reason in report.skipped[:5]]
+    lines += [f"Failed {esc(origin)}: {esc(reason)}" for origin, reason in report.failed[:5]]
+    return Rendered("\n".join(lines))
+
+
+async def feeds_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/feeds, /feeds add URL [NAME], /feeds remove URL, /feeds poll"""
+    if not await _admin(update, context):
+        return
+    state, args = get_state(context), list(context.args or [])
+    action = args[0].lower() if args else "list"
+    if action == "add" and len(args) >= 2:
+        await respond(update, context, lambda: _add(state, args[1], " ".join(args[2:]) or None), io=True)
+    elif action == "remove" and len(args) == 2:
+        removed = remove_feed(state.services.index.catalog, args[1])
+        await say(update, f"Unsubscribed from {args[1]}." if removed else f"Not subscribed to {args[1]}.")
+    elif action == "poll":
+        await respond(update, context, lambda: poll_html(state), io=True, placeholder="Polling feeds…")
+    elif action == "list":
+        await respond(update, context, lambda: feeds_html(state))
+    else:
+        await say(update, "Use /feeds, /feeds add URL [NAME], /feeds remove URL or /feeds poll.")
+
+
+def _add(state: BotState, url: str, name: str | None) -> Rendered:
+    try:
+        feed = add_feed(state.services.index.catalog, url, name, limits=state.services.settings.fetch_limits())
+    except FetchError as exc:
+        return Rendered(esc(f"Can't follow {url}: {exc}"))
+    return Rendered(f"Following {link(feed.url, feed.name or feed.url)}. New items arrive with the next poll.")
+
+
+def feeds_html(state: BotState) -> Rendered:
+    feeds = list_feeds(state.services.index.catalog)
+    if not feeds:
+        return Rendered("No feeds yet. Add one with /feeds add URL")
+    lines = ["<b>Feeds</b>"]
+    for f in feeds:
+        polled = f.last_polled.strftime("%Y-%m-%d %H:%M") if f.last_polled else "never"
+        error = f" — <i>{esc(f.last_error)}</i>" if f.last_error else ""
+        lines.append(f"• {link(f.url, f.name or f.url)}: {f.items} items, polled {polled}{error}")
+    return Rendered("\n".join(lines))
+
+
+def poll_html(state: BotState) -> Rendered:
+    report = poll(state.writer(), limits=state.services.settings.fetch_limits())
+    lines = [f"Polled {len(report.feeds)} feed(s): {len(report.added)} new article(s)."]
+    lines += [f"• {esc(f.url)}: {esc(f.error)}" for f in report.feeds if f.error]
+    return Rendered("\n".join(lines))
+
+
+async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Repeating job: poll the followed feeds (nothing to do when there are none)."""
+    state = get_state(context)
+    if not list_feeds(state.services.index.catalog):
+        return
+    report = await state.io(poll, state.writer(), None, state.services.settings.fetch_limits())
+    log.info("feed poll: %d new articles from %d feeds", len(report.added), len(report.feeds))

@@ -1,0 +1,149 @@
+"""Briefings: /brief [today|yesterday|YYYY-MM-DD], /subscribe [HH:MM] [timezone], /unsubscribe, and
+the daily JobQueue job that sends a subscriber's briefing."""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from telegram import Update
+from telegram.error import Forbidden
+from telegram.ext import ContextTypes, JobQueue
+
+from bot.telegram.handlers_ask import within_rate
+from bot.telegram.render import Rendered, esc, keyboard, paragraph_buttons
+from bot.telegram.render_pages import briefing_html
+from bot.telegram.reply import respond, say, send
+from bot.telegram.state import BotState, get_state, optional_module
+from bot.telegram.store import Subscription
+
+log = logging.getLogger(__name__)
+DEFAULT_TIME = "07:00"
+NOT_YET = "Briefings are not available yet."
+_HHMM = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
+
+
+def job_name(chat_id: int) -> str:
+    return f"brief:{chat_id}"
+
+
+def zone_of(state: BotState) -> ZoneInfo:
+    try:
+        return ZoneInfo(state.services.settings.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def parse_day(arg: str, today: date) -> date | None:
+    """'today', 'yesterday' or 'YYYY-MM-DD'; None when it is none of them."""
+    word = arg.strip().lower()
+    if word in ("", "today"):
+        return today
+    if word == "yesterday":
+        return today - timedelta(days=1)
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        return None
+
+
+async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/brief [today|yesterday|YYYY-MM-DD]"""
+    state = get_state(context)
+    if optional_module("bot.briefing") is None:
+        await say(update, NOT_YET)
+        return
+    day = parse_day(" ".join(context.args or []), datetime.now(zone_of(state)).date())
+    if day is None:
+        await say(update, "Use /brief, /brief yesterday or /brief 2026-11-24.")
+        return
+    if await within_rate(update, state):
+        await respond(update, context, lambda: render_briefing(state, f"Briefing for {day.isoformat()}", day=day),
+                      placeholder="Reading the day's articles…")
+
+
+def render_briefing(state: BotState, title: str, day: date | None = None, since: datetime | None = None,
+                    recipient: str | None = None) -> Rendered:
+    """A briefing (worker thread) as HTML with ¶ buttons."""
+    module = optional_module("bot.briefing")
+    if module is None:
+        return Rendered(esc(NOT_YET))
+    try:
+        briefing = module.brief(state.services, day=day, since=since, recipient=recipient)
+    except NotImplementedError:  # the briefing module exists but is still a stub
+        return Rendered(esc(NOT_YET))
+    text, citations = briefing_html(briefing, title)
+    return Rendered(text, keyboard(paragraph_buttons(citations, state.store)))
+
+
+# -- subscriptions ---------------------------------------------------------------------------------
+def parse_subscription(args: list[str], default_zone: str) -> tuple[str, str] | str:
+    """(HH:MM, zone) from '[HH:MM] [zone]' in either order, or an error message."""
+    at, zone = DEFAULT_TIME, default_zone
+    for arg in args:
+        match = _HHMM.match(arg)
+        if match:
+            at = f"{int(match.group(1)):02d}:{match.group(2)}"
+            continue
+        try:
+            ZoneInfo(arg)
+        except (ZoneInfoNotFoundError, ValueError):
+            return f"'{arg}' is neither a time (HH:MM) nor a time zone (like Europe/Berlin or UTC)."
+        zone = arg
+    return at, zone
+
+
+def schedule(job_queue: JobQueue, sub: Subscription) -> None:
+    """(Re)schedule a subscription's daily job."""
+    for job in job_queue.get_jobs_by_name(job_name(sub.chat_id)):
+        job.schedule_removal()
+    hour, minute = (int(x) for x in sub.at.split(":"))
+    job_queue.run_daily(daily_briefing, time(hour, minute, tzinfo=ZoneInfo(sub.timezone)),
+                        chat_id=sub.chat_id, name=job_name(sub.chat_id))
+
+
+async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/subscribe [HH:MM] [timezone]"""
+    state, chat = get_state(context), update.effective_chat
+    if chat is None or context.job_queue is None:
+        return
+    parsed = parse_subscription(list(context.args or []), str(zone_of(state)))
+    if isinstance(parsed, str):
+        await say(update, parsed + " Example: /subscribe 07:30 Europe/Berlin")
+        return
+    sub = state.store.subscribe(chat.id, *parsed)
+    schedule(context.job_queue, sub)
+    note = "" if optional_module("bot.briefing") else " (briefings themselves are not available yet)"
+    await say(update, f"Every day at {sub.at} ({sub.timezone}) I'll send this chat a briefing{note}. "
+                      "/unsubscribe stops it.")
+
+
+async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unsubscribe"""
+    state, chat = get_state(context), update.effective_chat
+    if chat is None:
+        return
+    existed = state.store.unsubscribe(chat.id)
+    if context.job_queue is not None:
+        for job in context.job_queue.get_jobs_by_name(job_name(chat.id)):
+            job.schedule_removal()
+    await say(update, "Daily briefing stopped." if existed else "This chat has no daily briefing.")
+
+
+async def daily_briefing(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job callback: the last 24 hours for one subscriber (a blocked bot unsubscribes the chat)."""
+    state, job = get_state(context), context.job
+    if job is None or job.chat_id is None:
+        return
+    chat_id = job.chat_id
+    since = datetime.now(zone_of(state)) - timedelta(days=1)
+    title = f"Your daily briefing, {datetime.now(zone_of(state)).date().isoformat()}"
+    rendered = await state.read(render_briefing, state, title, None, since, f"tg:{chat_id}")
+    try:
+        await send(context.bot, chat_id, rendered)
+    except Forbidden:
+        log.info("chat %s blocked the bot; its subscription is removed", chat_id)
+        state.store.unsubscribe(chat_id)
+        job.schedule_removal()
