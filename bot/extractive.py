@@ -104,7 +104,7 @@ class ExtractiveEngine:
         """Embed texts, reusing vectors of sentences seen before (popular paragraphs recur across questions)."""
         with self._cache_lock:
             missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        fresh = np.asarray(self.embeddings.embed_documents(missing)) if missing else []
+        fresh = np.asarray(self.embeddings.embed_documents(missing)) if missing else np.zeros((0, 0))
         with self._cache_lock:
             for text, vector in zip(missing, fresh, strict=True):
                 self._cache[text] = vector

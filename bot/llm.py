@@ -42,7 +42,8 @@ class DraftModel(BaseModel):
 
 def format_context(context: Sequence[Hit], limit: int = MAX_CONTEXT_CHARS) -> str:
     """Numbered <document> blocks with title, outlet and date; trimmed to fit `limit` characters."""
-    blocks, used = [], 0
+    blocks: list[str] = []
+    used = 0
     for n, hit in enumerate(context, start=1):
         date = hit.published.date().isoformat() if hit.published else "undated"
         block = (f'<document index="{n}" title="{_attr(hit.title)}" outlet="{_attr(hit.source or "unknown")}"'

@@ -73,12 +73,12 @@ _AUXILIARIES = frozenset("did do does is are was were has have had will would ca
 def head_terms(question: str) -> set[str]:
     """The thing a question asks for ("population" in "What is the population of X?"); must be in the answer."""
     heads: list[str] = []
-    for match in _HOW_MANY.finditer(question):
-        if match.group(1).lower() not in _AUXILIARIES:
-            heads.append(match.group(1))
-    match = _WHAT_IS_OF.match(question)
-    if match:
-        heads.append(match.group(1))
+    for many in _HOW_MANY.finditer(question):
+        if many.group(1).lower() not in _AUXILIARIES:
+            heads.append(many.group(1))
+    what = _WHAT_IS_OF.match(question)
+    if what:
+        heads.append(what.group(1))
     return set(tokenize(" ".join(heads)))
 
 
@@ -117,9 +117,12 @@ def quotations(text: str) -> list[str]:
     return [q.strip() for q in _QUOTE.findall(text)]
 
 
+_QUOTES_AND_DASHES = str.maketrans("’‘“”—–", "''\"\"--")
+
+
 def fold(text: str) -> str:
     """Lower-case, accent-free, quote-normalised, single-spaced text for verbatim comparisons."""
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = text.translate(str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-"}))
+    text = text.translate(_QUOTES_AND_DASHES)
     return re.sub(r"\s+", " ", text).strip()

@@ -77,7 +77,7 @@ def model_id_of(embeddings: Embeddings) -> str:
 def _openai_embeddings(config: IndexConfig) -> Embeddings:
     from langchain_openai import OpenAIEmbeddings
 
-    emb = OpenAIEmbeddings(
+    emb = OpenAIEmbeddings(  # type: ignore[call-arg]  # api_key/base_url/timeout are pydantic aliases
         model=config.openai_embedding_model,
         api_key=config.openai_api_key or "not-needed",  # compatible servers often ignore the key
         base_url=config.openai_base_url,

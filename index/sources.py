@@ -111,10 +111,12 @@ def from_html(html: str, origin: str, url: str | None = None) -> Article:
     import trafilatura  # heavy import, deferred until an HTML page is actually read
 
     doc = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
-    if doc is None or not (doc.text or "").strip():
+    meta: dict = (doc if isinstance(doc, dict) else doc.as_dict()) if doc is not None else {}
+    text = meta.get("text") or ""
+    if not text.strip():
         raise ValueError("no article text found in the page")
-    blocks = [b.strip() for b in doc.text.split("\n") if b.strip()]
-    title = (doc.title or "").strip()
+    blocks = [b.strip() for b in text.split("\n") if b.strip()]
+    title = (meta.get("title") or "").strip()
     if blocks and title and blocks[0] == title:
         blocks = blocks[1:]  # trafilatura repeats the <h1> as the first block
     if sum(len(b.split()) for b in blocks) < MIN_HTML_WORDS:
@@ -122,10 +124,10 @@ def from_html(html: str, origin: str, url: str | None = None) -> Article:
     return make_article(
         title=title,
         text="\n\n".join(blocks),
-        url=doc.url or url,
-        source=doc.sitename or doc.hostname,
-        published=doc.date,
-        author=doc.author,
+        url=meta.get("url") or url,
+        source=meta.get("sitename") or meta.get("hostname"),
+        published=meta.get("date"),
+        author=meta.get("author"),
         origin=origin,
     )
 
