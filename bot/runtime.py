@@ -16,7 +16,7 @@ from index.store import Index
 from index.vectors import ModelMismatch
 
 # Progress bars, logs and human output that must not pollute `--json` go to stderr.
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)  # messages never wrap mid-path
 
 
 class UserError(Exception):
