@@ -60,6 +60,9 @@ def read_file(path: Path, max_chars: int) -> Iterator[Item]:
         yield SourceError(str(path), f"file is {len(raw):,} bytes, over the article size cap ({max_chars:,} chars)")
         return
     text = decode(raw)
+    if looks_binary(raw, text):
+        yield SourceError(str(path), "looks like a binary file, not text (wrong extension?)")
+        return
     if suffix == ".jsonl":
         yield from _from_jsonl(text, str(path), max_chars)
     elif suffix == ".json":
@@ -78,6 +81,15 @@ def decode(raw: bytes) -> str:
         except UnicodeDecodeError:
             continue
     return raw.decode("latin-1")
+
+
+def looks_binary(raw: bytes, text: str) -> bool:
+    """NUL bytes, or many control characters after decoding: an image or archive, not an article."""
+    if b"\x00" in raw[:8192]:
+        return True
+    sample = text[:8192]
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f") + sample.count("\ufffd")
+    return bool(sample) and controls / len(sample) > 0.05
 
 
 def from_plain(text: str, origin: str, fallback_title: str = "") -> Article:

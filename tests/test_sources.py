@@ -81,3 +81,10 @@ def test_html_without_article_text_is_refused(tmp_path):
     (tmp_path / "nav.html").write_text("<html><body><nav>Home</nav></body></html>")
     _, errors = _read(tmp_path / "nav.html")
     assert errors and "no article text" in errors[0].message
+
+
+def test_binary_files_with_text_extensions_are_refused(tmp_path):
+    (tmp_path / "photo.txt").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "nul.md").write_bytes(b"# Title\n\n\x00\x01 garbage")
+    _, errors = _read(tmp_path / "photo.txt", tmp_path / "nul.md")
+    assert [e.message for e in errors] == ["looks like a binary file, not text (wrong extension?)"] * 2
