@@ -61,10 +61,13 @@ def clamp_bullets(requested: int) -> int:
     return max(MIN_BULLETS, min(MAX_BULLETS, int(requested)))
 
 
-def summarize(services, target: str, bullets: int = DEFAULT_BULLETS, add_to_index: bool = False) -> Summary:
-    """Summarise an indexed article, a URL or a file; raises SummaryError with a message for the user."""
+def summarize(services, target: str, bullets: int = DEFAULT_BULLETS, add_to_index: bool = False,
+              public_only: bool = False) -> Summary:
+    """Summarise an indexed article, a URL or a file; raises SummaryError with a message for the user.
+
+    `public_only` (links from untrusted users): refuse private/local hosts at every redirect hop."""
     try:
-        loaded = load_target(services, target, add_to_index)
+        loaded = load_target(services, target, add_to_index, public_only)
     except ValueError as exc:
         raise SummaryError(str(exc)) from exc
     hits = article_hits(loaded.article)

@@ -7,7 +7,7 @@ the caller asks for it (admins). Every refusal is a ValueError with a one-line r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.articles import Article, article_id
@@ -24,13 +24,14 @@ class Loaded:
     notes: tuple[str, ...] = ()
 
 
-def load_target(services, target: str, add_to_index: bool = False) -> Loaded:
+def load_target(services, target: str, add_to_index: bool = False, public_only: bool = False) -> Loaded:
     """The article `target` names: a URL, a catalog id, else an existing file (or `file#id`)."""
     target = target.strip()
     if not target:
         raise ValueError("say what to summarise: an article id, a link or a file")
     if is_url(target):
-        return _admit(services, _stored_url(services, target) or _fetch(services, target), add_to_index)
+        stored = _stored_url(services, target)
+        return _admit(services, stored or _fetch(services, target, public_only), add_to_index)
     stored = services.index.catalog.article(target)  # ids first: an id never reads a file that happens to exist
     if stored is not None:
         return Loaded(stored, True)
@@ -83,10 +84,11 @@ def _stored_url(services, url: str) -> Article | None:
     return services.index.catalog.article(article_id(None, url, ""))
 
 
-def _fetch(services, url: str) -> Article:
+def _fetch(services, url: str, public_only: bool = False) -> Article:
     settings = services.settings
+    limits = replace(settings.fetch_limits(), public_only=public_only)
     try:
-        return fetch_article(url, settings.fetch_limits(), max_chars=settings.max_article_chars)
+        return fetch_article(url, limits, max_chars=settings.max_article_chars)
     except FetchError as exc:
         raise ValueError(f"cannot summarise {url}: {exc}") from exc
 

@@ -47,3 +47,4 @@ class FetchLimits:
     max_redirects: int = 5
     connect_timeout: float = 10.0
     user_agent: str = "newsbot/0.1 (+https://example.org/newsbot)"
+    public_only: bool = False  # refuse private, loopback and link-local hosts at every hop (untrusted links)

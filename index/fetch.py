@@ -11,7 +11,9 @@ Errors, all subclasses of `FetchError` (one clear line each, never a traceback):
 from __future__ import annotations
 
 import codecs
+import ipaddress
 import re
+import socket
 import time
 from dataclasses import dataclass
 from email.message import Message
@@ -140,6 +142,8 @@ def _fetch(client: httpx.Client, url: str, limits: FetchLimits, headers: dict[st
     seen = [url]
     current = url
     while True:
+        if limits.public_only and not is_public(current):
+            raise FetchError("refusing to fetch a private or local address")
         request = client.build_request("GET", current, headers=headers, timeout=_timeout(limits, deadline))
         response = client.send(request, stream=True)
         try:
@@ -149,6 +153,19 @@ def _fetch(client: httpx.Client, url: str, limits: FetchLimits, headers: dict[st
             return _read(url, current, response, limits, deadline)
         finally:
             response.close()
+
+
+def is_public(url: str) -> bool:
+    """False when the URL's host is (or resolves to) a private, loopback or link-local address."""
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {ipaddress.ip_address(host)}
+    except ValueError:
+        try:
+            addresses = {ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(host, None)}
+        except (OSError, ValueError):
+            return True  # unresolvable: the request itself fails with a clear message
+    return all(a.is_global for a in addresses)
 
 
 def _next_hop(current: str, location: str, seen: list[str], limits: FetchLimits) -> str:

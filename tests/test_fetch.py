@@ -13,6 +13,7 @@ from index.fetch import (
     decode_body,
     fetch,
     fetch_article,
+    is_public,
     is_url,
 )
 from tests.fakes.news_site import FERRY, ORCHARD, NewsSite, article_html
@@ -150,3 +151,16 @@ def test_unreachable_host_is_a_fetch_error():
         url = gone.url("/x")
     with pytest.raises(FetchError):
         fetch(url, FAST)
+
+
+def test_public_only_refuses_local_hosts_before_any_request(site):
+    limits = FetchLimits(timeout=5, public_only=True)
+    with pytest.raises(FetchError, match="private or local"):
+        fetch(site.url(f"/news/{FERRY.slug}"), limits)
+    assert site.requests == []  # refused before the request, not after reading the page
+
+
+def test_is_public_classifies_literal_addresses_without_dns():
+    assert is_public("http://8.8.8.8/news") and is_public("https://[2001:4860:4860::8888]/")
+    for url in ("http://127.0.0.1/", "http://10.1.2.3/a", "http://192.168.0.1/", "http://[::1]/", "http://169.254.1.1/"):
+        assert not is_public(url), url

@@ -3,10 +3,7 @@ summaries), /summarize and a message that is only a link."""
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
-from urllib.parse import urlsplit
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -27,7 +24,7 @@ from bot.telegram.render import (
 from bot.telegram.render_pages import summary_html
 from bot.telegram.reply import respond, say
 from bot.telegram.state import BotState, get_state, optional_module
-from index.fetch import is_url
+from index.fetch import is_public, is_url
 
 MAX_QUESTION_CHARS = 2_000
 MAX_FOLLOW_UPS = 3
@@ -179,27 +176,15 @@ def render_summary(state: BotState, target: str, admin: bool = False) -> Rendere
     if module is None:
         return Rendered(esc(NOT_YET))
     if is_url(target):
-        if not admin and not public_url(target):
+        if not admin and not is_public(target):
             return Rendered(esc("I can only read articles on the public internet."))
     elif state.services.index.catalog.article(target) is None:
         return Rendered(esc("Send me a link to an article (http or https) to summarise."))
     try:
-        summary = module.summarize(state.services, target)
+        summary = module.summarize(state.services, target, public_only=not admin)  # checked at every hop
     except module.SummaryError as exc:
         return Rendered(esc(f"I can't summarise that: {exc}"))
     text, citations = summary_html(summary)
     return Rendered(text, keyboard(paragraph_buttons(citations, state.store)))
 
 
-def public_url(url: str) -> bool:
-    """False when the URL's host is (or resolves to) a private, loopback or link-local address, so that
-    strangers cannot make the bot read the machine's own network."""
-    host = urlsplit(url).hostname or ""
-    try:
-        addresses = {ipaddress.ip_address(host)}
-    except ValueError:
-        try:
-            addresses = {ipaddress.ip_address(info[4][0]) for info in socket.getaddrinfo(host, None)}
-        except (OSError, ValueError):
-            return True  # unresolvable: the fetch itself will fail with a clear message
-    return all(a.is_global for a in addresses)
