@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 
 import typer
+from pydantic import ValidationError
 
 from bot import cli_actors, cli_answer, cli_brief, cli_feeds, cli_index, cli_serve, cli_summarize
+from bot.runtime import fail
+from bot.settings import settings_problem
 
 app = typer.Typer(
     help="newsbot: news briefings and answers whose every claim cites its source paragraph.",
@@ -28,4 +31,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     for noisy in ("bm25s", "chromadb", "httpx"):  # libraries that log chatter at INFO/DEBUG
         logging.getLogger(noisy).setLevel(logging.WARNING)
-    app()
+    try:
+        app()
+    except ValidationError as exc:  # a bad value in the environment or .env: say which, no traceback
+        fail(settings_problem(exc))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.config import FetchLimits, IndexConfig
@@ -54,6 +55,15 @@ class Settings(BaseSettings):
     telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT", gt=0, lt=65536)
     telegram_webhook_secret: str | None = Field(None, alias="TELEGRAM_WEBHOOK_SECRET")
 
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone '{value}'; use an IANA name like Europe/Berlin") from exc
+        return value
+
     def index_config(self) -> IndexConfig:
         """The subset the write side needs."""
         return IndexConfig(
@@ -75,3 +85,9 @@ class Settings(BaseSettings):
     def llm_configured(self) -> bool:
         """An LLM is used when a key or a compatible server URL is set."""
         return bool(self.openai_api_key or self.openai_base_url)
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """One readable line per bad setting, named as in .env (e.g. 'NEWSBOT_TOP_K: …')."""
+    lines = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']} (got {err.get('input')!r})" for err in exc.errors()]
+    return "invalid settings — " + "; ".join(lines)

@@ -2,6 +2,7 @@
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from bot.cli import app
@@ -72,3 +73,16 @@ def test_eval_prints_one_line_per_question_then_a_summary(data_dir, tmp_path):
 def test_unknown_command_is_a_usage_error(data_dir):
     result = runner.invoke(app, ["frobnicate"])
     assert result.exit_code == 2 and "No such command" in result.stderr
+
+
+def test_bad_settings_are_one_clear_line_not_a_traceback(data_dir, monkeypatch, capsys):
+    from bot.cli import main
+
+    monkeypatch.setenv("NEWSBOT_TOP_K", "many")
+    monkeypatch.setenv("NEWSBOT_TIMEZONE", "Mars/Base")
+    monkeypatch.setattr("sys.argv", ["newsbot", "stats"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "NEWSBOT_TOP_K" in err and "NEWSBOT_TIMEZONE" in err and "Traceback" not in err
