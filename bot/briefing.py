@@ -9,8 +9,10 @@ engine (`bot.bullets`), which is also the fallback when the LLM fails; memory fr
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from functools import partial
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -61,6 +63,8 @@ class Briefing:
     message: str | None = None
     notes: list[str] = field(default_factory=list)
     window: tuple[str, str] = ("", "")  # [since, until) as ISO datetimes
+    # With brief(remember=False): call once the briefing has really reached the recipient.
+    confirm: Callable[[], None] | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict:
         return {"date": self.date, "generated_at": self.generated_at, "engine": self.engine,
@@ -69,8 +73,10 @@ class Briefing:
 
 
 def brief(services, day: date | None = None, since: datetime | None = None, max_stories: int = 5,
-          recipient: str | None = None) -> Briefing:
-    """Brief `day` (default: today in NEWSBOT_TIMEZONE) or everything since `since`; remember it for `recipient`."""
+          recipient: str | None = None, remember: bool = True) -> Briefing:
+    """Brief `day` (default: today in NEWSBOT_TIMEZONE) or everything since `since`; remember it for `recipient`.
+
+    `remember=False` defers that to `Briefing.confirm()`, for senders that can fail (Telegram)."""
     if day is not None and since is not None:
         raise ValueError("brief one day or since a moment, not both")
     zone = tz(services.settings)
@@ -85,18 +91,32 @@ def brief(services, day: date | None = None, since: datetime | None = None, max_
         empty = empty_message(index.catalog, start, end, zone, since is not None)
         return Briefing(label, generated, llm.name if llm else "extractive", [], empty, window=span)
     groups = group_stories(index.catalog, docs)
-    deliveries = Deliveries(services.settings.data_dir / "briefings.sqlite3") if recipient else None
+    store = services.settings.data_dir / "briefings.sqlite3"
+    deliveries = Deliveries(store) if recipient else None
+    confirm = None
     try:
         writer = _Writer(services, deliveries.recall(recipient) if deliveries and recipient else Recall())
         stories = writer.stories(groups, max_stories)
         if deliveries and recipient and stories:
-            deliveries.remember(recipient, label, writer.delivered(stories))
+            delivered = writer.delivered(stories)
+            confirm = partial(_remember, store, recipient, label, delivered)
+            if remember:
+                confirm()
+                confirm = None
     finally:
         if deliveries:
             deliveries.close()
     message = None if stories else NOTHING_NEW if recipient else "No story with citable sentences in this period."
     return Briefing(label, generated, writer.engine, _numbered([s for s, _ in stories]), message, writer.notes,
-                    span)
+                    span, confirm)
+
+
+def _remember(store, recipient: str, label: str, delivered: list[Delivered]) -> None:
+    deliveries = Deliveries(store)
+    try:
+        deliveries.remember(recipient, label, delivered)
+    finally:
+        deliveries.close()
 
 
 def window(zone: ZoneInfo, day: date | None, since: datetime | None) -> tuple[datetime, datetime]:

@@ -102,6 +102,15 @@ def test_a_continuing_story_is_an_update_and_repeats_are_left_out(services):
     assert again.stories == [] and again.message == NOTHING_NEW
 
 
+def test_a_deferred_briefing_counts_as_delivered_only_once_confirmed(services):
+    unsent = brief(services, day=DAY2, recipient="tg:7", remember=False)
+    assert unsent.stories and unsent.confirm is not None
+    retry = brief(services, day=DAY2, recipient="tg:7", remember=False)  # the send failed: nothing was lost
+    assert [s.headline for s in retry.stories] == [s.headline for s in unsent.stories]
+    retry.confirm()
+    assert brief(services, day=DAY2, recipient="tg:7").message == NOTHING_NEW
+
+
 def test_new_coverage_of_a_delivered_story_drops_the_delivered_bullets(new_index, tmp_path):
     index = new_index()
     settings = Settings(NEWSBOT_DATA_DIR=str(tmp_path / "state"), NEWSBOT_TIMEZONE="UTC")

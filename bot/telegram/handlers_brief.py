@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -67,15 +68,21 @@ async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
 def render_briefing(state: BotState, title: str, day: date | None = None, since: datetime | None = None,
                     recipient: str | None = None) -> Rendered:
     """A briefing (worker thread) as HTML with ¶ buttons."""
+    return render_briefing_for(state, title, day, since, recipient)[0]
+
+
+def render_briefing_for(state: BotState, title: str, day: date | None = None, since: datetime | None = None,
+                        recipient: str | None = None) -> tuple[Rendered, Callable[[], None] | None]:
+    """The rendered briefing and, for a recipient, the call that records it as delivered once it is sent."""
     module = optional_module("bot.briefing")
     if module is None:
-        return Rendered(esc(NOT_YET))
+        return Rendered(esc(NOT_YET)), None
     try:
-        briefing = module.brief(state.services, day=day, since=since, recipient=recipient)
+        briefing = module.brief(state.services, day=day, since=since, recipient=recipient, remember=False)
     except NotImplementedError:  # the briefing module exists but is still a stub
-        return Rendered(esc(NOT_YET))
+        return Rendered(esc(NOT_YET)), None
     text, citations = briefing_html(briefing, title)
-    return Rendered(text, keyboard(paragraph_buttons(citations, state.store)))
+    return Rendered(text, keyboard(paragraph_buttons(citations, state.store))), briefing.confirm
 
 
 # -- subscriptions ---------------------------------------------------------------------------------
@@ -140,9 +147,11 @@ async def daily_briefing(context: ContextTypes.DEFAULT_TYPE) -> None:
     chat_id = job.chat_id
     since = datetime.now(zone_of(state)) - timedelta(days=1)
     title = f"Your daily briefing, {datetime.now(zone_of(state)).date().isoformat()}"
-    rendered = await state.read(render_briefing, state, title, None, since, f"tg:{chat_id}")
+    rendered, confirm = await state.read(render_briefing_for, state, title, None, since, f"tg:{chat_id}")
     try:
         await send(context.bot, chat_id, rendered)
+        if confirm:  # only what really reached the chat counts as delivered
+            confirm()
     except Forbidden:
         log.info("chat %s blocked the bot; its subscription is removed", chat_id)
         state.store.unsubscribe(chat_id)
