@@ -31,7 +31,7 @@ from index.search import Hit
 
 # Calibrated with `newsbot eval` on rtqa-dev plus bench/data/unanswerable.jsonl (see the issue note).
 ABSTAIN_BELOW = 0.42
-MIN_TERM_COVERAGE = 0.2  # share of the question's terms the answering paragraph (with title) must contain
+MIN_TERM_COVERAGE = 0.25  # share of the question's terms the answering paragraph (with title) must contain
 MAX_SENTENCES = 3
 SECOND_SENTENCE_RATIO = 0.6  # a further sentence must score this close to the best one
 CANDIDATE_PARAGRAPHS = 8

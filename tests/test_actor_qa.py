@@ -34,3 +34,12 @@ def test_retrieval_favours_paragraphs_naming_the_actor_under_any_alias(services)
     boost = services.answerer.boost("What did Selin Aidar say?")
     texts = [services.index.catalog.paragraph(a, n).text for a, n in boost]
     assert any("Aydar" in t for t in texts) and any("Aidar" in t for t in texts)
+
+
+def test_actor_boost_does_not_make_unanswerable_questions_answerable(services):
+    from bot.evaluate import load_questions
+    from tests.conftest import EXAMPLES
+
+    answered = [q.question for q in load_questions(EXAMPLES / "unanswerable.jsonl")
+                if not services.answerer.ask(q.question).abstained]
+    assert answered == []
