@@ -6,7 +6,7 @@ import json
 import sys
 from datetime import date, datetime, time, timedelta
 from typing import NoReturn
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
@@ -41,10 +41,8 @@ def open_index(settings: Settings, check_model: bool = True) -> Index:
 
 
 def tz(settings: Settings) -> ZoneInfo:
-    try:
-        return ZoneInfo(settings.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
-        fail(f"unknown NEWSBOT_TIMEZONE '{settings.timezone}'; use an IANA name like Europe/Berlin")
+    """The configured time zone (Settings validated the name when it loaded)."""
+    return ZoneInfo(settings.timezone)
 
 
 def parse_when(value: str | None, zone: ZoneInfo, end: bool = False) -> datetime | None:
