@@ -16,11 +16,11 @@ from pathlib import Path
 
 from common import SHARED, read_jsonl, require, temp_config
 
-from index.actors import extract, nlp, store_mentions
+from index.actors.extract import extract, nlp, store_mentions
+from index.actors.resolve import resolve_actors
 from index.catalog import Catalog
 from index.embed import MiniLMEmbeddings
 from index.models import model_dir
-from index.resolve import resolve_actors
 from index.sources import from_record
 from index.store import Index
 

@@ -27,11 +27,11 @@ from pathlib import Path
 
 from common import SHARED, read_jsonl, require
 
-from bot.briefing import Briefing, brief, window
-from bot.evaluate import citation_is_real
+from bot.briefing.briefing import Briefing, brief, window
+from bot.briefing.stories import window_docs
+from bot.qa.evaluate import citation_is_real
 from bot.services import Services
 from bot.settings import Settings
-from bot.stories import window_docs
 from index.config import IndexConfig
 from index.sources import from_record
 from index.store import Index

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from common import SHARED, percentile, read_jsonl, require, temp_config
 
+from bot.qa.when import window
 from bot.text import fold
-from bot.when import window
 from index.config import IndexConfig
 from index.search import Filters, search
 from index.sources import from_record

@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field, ValidationError
 
-from bot.memory import Turn
 from bot.prompts import load_prompt
 from bot.settings import Settings
 from bot.verify import DraftSentence
@@ -102,11 +101,11 @@ class LLMEngine:
             return []
         return [DraftSentence(s.text, tuple(s.citations)) for s in parsed.sentences if s.text.strip()]
 
-    def condense(self, question: str, history: Sequence[Turn]) -> str:
-        """A standalone rewrite of a follow-up question."""
+    def condense(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """A standalone rewrite of a follow-up question, given the conversation's (question, answer) pairs."""
         if not history:
             return question
-        lines = "\n".join(f"User: {t.question}\nAssistant: {t.answer}" for t in history[-4:])
+        lines = "\n".join(f"User: {asked}\nAssistant: {answered}" for asked, answered in history[-4:])
         reply = _content(self._call(self.model, load_prompt("condense", history=lines, question=question)))
         rewritten = reply.strip().strip('"').splitlines()[0].strip() if reply.strip() else ""
         return rewritten if 3 <= len(rewritten) <= 500 else question

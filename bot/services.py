@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.actor_context import entity_finder, paragraph_boost
-from bot.answer import Answerer
+from bot.context import Context
 from bot.llm import LLMEngine
-from bot.memory import Memory
+from bot.qa import Answerer, Memory, entity_finder, paragraph_boost
 from bot.runtime import open_index
 from bot.settings import Settings
 from index.store import Index
 
 
 @dataclass
-class Services:
-    """Settings, index, memory and the answerer, opened once per process."""
+class Services(Context):
+    """A `Context` plus conversation memory and the answerer, opened once per process."""
 
-    settings: Settings
-    index: Index
     memory: Memory
     answerer: Answerer
 
@@ -29,7 +26,7 @@ class Services:
         llm = LLMEngine(settings) if settings.llm_configured else None
         answerer = Answerer(index, memory, llm, top_k=settings.top_k,
                             find_entities=entity_finder(index.catalog), boost=paragraph_boost(index.catalog))
-        return cls(settings, index, memory, answerer)
+        return cls(settings, index, llm, memory, answerer)
 
     def close(self) -> None:
         self.memory.close()

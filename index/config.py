@@ -19,7 +19,7 @@ class IndexConfig:
     max_article_chars: int = 200_000
     collection: str = "paragraphs"
     embed_batch_size: int = 32
-    extract_actors: bool = True  # spaCy NER at ingest (index/actors.py); off = no actor mentions
+    extract_actors: bool = True  # spaCy NER at ingest (index/actors/extract.py); off = no actor mentions
 
     @property
     def catalog_path(self) -> Path:

@@ -6,13 +6,12 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from index.actors import store_mentions
+from index.actors import resolve_if_dirty, store_mentions
 from index.articles import Article
 from index.bm25 import BM25Index
 from index.catalog import Catalog
 from index.config import IndexConfig
 from index.dedupe import link_duplicates
-from index.resolve import resolve_if_dirty
 from index.sources import Item, SourceError
 from index.vectors import VectorRecord, VectorStore
 

@@ -30,6 +30,7 @@ from bot.telegram import handlers_brief as brief
 from bot.telegram import handlers_info as info
 from bot.telegram.state import STATE_KEY, BotState, RateLimiter, id_set
 from bot.telegram.store import BotStore
+from index.actors import directory
 
 log = logging.getLogger(__name__)
 RETRIES_AFTER_FLOOD = 3  # RetryAfter (HTTP 429) is waited out and retried this many times
@@ -112,8 +113,6 @@ async def _post_init(application: Application) -> None:
 
 def _warm(state: BotState) -> None:
     # Load BM25 and the actor directory once, before many chats race to load them.
-    from bot.actors import directory
-
     state.services.index.ensure_bm25()
     directory(state.services.index.catalog)
 

@@ -15,11 +15,9 @@ from telegram.ext import ContextTypes
 from bot.telegram.render import Rendered, esc, link
 from bot.telegram.reply import respond, say
 from bot.telegram.state import BotState, get_state
-from index.feeds import add_feed, list_feeds, poll, remove_feed
-from index.fetch import FetchError, is_url
+from index.live import FetchError, add_feed, ingest_urls, is_url, list_feeds, poll, remove_feed
 from index.sources import SUPPORTED, read_paths
 from index.store import IngestReport
-from index.urls import ingest_urls
 
 log = logging.getLogger(__name__)
 MAX_DOCUMENT_BYTES = 20_000_000  # the Bot API's getFile limit

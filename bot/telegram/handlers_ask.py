@@ -9,8 +9,8 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.actors import actors_in_text
 from bot.citations import hit_for_paragraph
+from bot.summary import SummaryError, summarize
 from bot.telegram.render import (
     Rendered,
     answer_html,
@@ -23,12 +23,12 @@ from bot.telegram.render import (
 )
 from bot.telegram.render_pages import summary_html
 from bot.telegram.reply import respond, say
-from bot.telegram.state import BotState, get_state, optional_module
-from index.fetch import is_public, is_url
+from bot.telegram.state import BotState, get_state
+from index.actors import actors_in_text
+from index.live import is_public, is_url
 
 MAX_QUESTION_CHARS = 2_000
 MAX_FOLLOW_UPS = 3
-NOT_YET = "Summaries are not available yet."
 _ONLY_LINK = re.compile(r"^\s*<?(https?://\S+?)>?\s*$", re.IGNORECASE)
 
 
@@ -103,7 +103,7 @@ async def within_rate(update: Update, state: BotState) -> bool:
 def render_answer(state: BotState, question: str, session: str) -> Rendered:
     """Answer (on a worker thread) and render with sources, ¶ buttons and follow-up suggestions."""
     answer = state.services.answerer.ask(question, session=session)
-    summaries = summary_buttons(answer.citations, state.store) if optional_module("bot.summarize") else []
+    summaries = summary_buttons(answer.citations, state.store)
     follow = question_buttons(follow_ups(state, answer), state.store)
     return Rendered(answer_html(answer), keyboard(paragraph_buttons(answer.citations, state.store), summaries, follow))
 
@@ -159,11 +159,8 @@ async def summarize_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
 
 
 async def summarize_target(update: Update, context: ContextTypes.DEFAULT_TYPE, target: str) -> None:
-    """Summarise a link or an indexed article, when summaries exist."""
+    """Summarise a link or an indexed article."""
     state, user = get_state(context), update.effective_user
-    if optional_module("bot.summarize") is None:
-        await say(update, NOT_YET)
-        return
     if await within_rate(update, state):
         admin = state.is_admin(user.id if user else None)
         await respond(update, context, lambda: render_summary(state, target, admin),
@@ -172,17 +169,14 @@ async def summarize_target(update: Update, context: ContextTypes.DEFAULT_TYPE, t
 
 def render_summary(state: BotState, target: str, admin: bool = False) -> Rendered:
     """A summary of an http(s) link or an indexed article id (never a local file: targets come from users)."""
-    module = optional_module("bot.summarize")
-    if module is None:
-        return Rendered(esc(NOT_YET))
     if is_url(target):
         if not admin and not is_public(target):
             return Rendered(esc("I can only read articles on the public internet."))
     elif state.services.index.catalog.article(target) is None:
         return Rendered(esc("Send me a link to an article (http or https) to summarise."))
     try:
-        summary = module.summarize(state.services, target, public_only=not admin)  # checked at every hop
-    except module.SummaryError as exc:
+        summary = summarize(state.services, target, public_only=not admin)  # checked at every hop
+    except SummaryError as exc:
         return Rendered(esc(f"I can't summarise that: {exc}"))
     text, citations = summary_html(summary)
     return Rendered(text, keyboard(paragraph_buttons(citations, state.store)))

@@ -13,16 +13,16 @@ from telegram import Update
 from telegram.error import Forbidden
 from telegram.ext import ContextTypes, JobQueue
 
+from bot.briefing import brief
 from bot.telegram.handlers_ask import within_rate
-from bot.telegram.render import Rendered, esc, keyboard, paragraph_buttons
+from bot.telegram.render import Rendered, keyboard, paragraph_buttons
 from bot.telegram.render_pages import briefing_html
 from bot.telegram.reply import respond, say, send
-from bot.telegram.state import BotState, get_state, optional_module
+from bot.telegram.state import BotState, get_state
 from bot.telegram.store import Subscription
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME = "07:00"
-NOT_YET = "Briefings are not available yet."
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 
@@ -53,9 +53,6 @@ def parse_day(arg: str, today: date) -> date | None:
 async def brief_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/brief [today|yesterday|YYYY-MM-DD]"""
     state = get_state(context)
-    if optional_module("bot.briefing") is None:
-        await say(update, NOT_YET)
-        return
     day = parse_day(" ".join(context.args or []), datetime.now(zone_of(state)).date())
     if day is None:
         await say(update, "Use /brief, /brief yesterday or /brief 2026-11-24.")
@@ -74,13 +71,7 @@ def render_briefing(state: BotState, title: str, day: date | None = None, since:
 def render_briefing_for(state: BotState, title: str, day: date | None = None, since: datetime | None = None,
                         recipient: str | None = None) -> tuple[Rendered, Callable[[], None] | None]:
     """The rendered briefing and, for a recipient, the call that records it as delivered once it is sent."""
-    module = optional_module("bot.briefing")
-    if module is None:
-        return Rendered(esc(NOT_YET)), None
-    try:
-        briefing = module.brief(state.services, day=day, since=since, recipient=recipient, remember=False)
-    except NotImplementedError:  # the briefing module exists but is still a stub
-        return Rendered(esc(NOT_YET)), None
+    briefing = brief(state.services, day=day, since=since, recipient=recipient, remember=False)
     text, citations = briefing_html(briefing, title)
     return Rendered(text, keyboard(paragraph_buttons(citations, state.store))), briefing.confirm
 
@@ -122,8 +113,7 @@ async def subscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         return
     sub = state.store.subscribe(chat.id, *parsed)
     schedule(context.job_queue, sub)
-    note = "" if optional_module("bot.briefing") else " (briefings themselves are not available yet)"
-    await say(update, f"Every day at {sub.at} ({sub.timezone}) I'll send this chat a briefing{note}. "
+    await say(update, f"Every day at {sub.at} ({sub.timezone}) I'll send this chat a briefing. "
                       "/unsubscribe stops it.")
 
 

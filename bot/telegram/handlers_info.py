@@ -9,12 +9,14 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.actors import dossier, rank_actors, resolve_name, suggest
+from bot.actors import build_dossier, rank_actors
 from bot.telegram.handlers_ask import session_of, within_rate
 from bot.telegram.render import Rendered, esc, keyboard, paragraph_buttons
 from bot.telegram.render_pages import actors_html, dossier_html, index_html
 from bot.telegram.reply import SORRY, log_failure, respond, say
 from bot.telegram.state import BotState, get_state
+from index.actors import resolve_name, suggest
+from index.live import list_feeds
 
 log = logging.getLogger(__name__)
 REFUSAL = "Sorry, this bot is private."
@@ -93,8 +95,6 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 def render_index(state: BotState) -> Rendered:
-    from index.feeds import list_feeds
-
     catalog = state.services.index.catalog
     return Rendered(index_html(catalog.counts(), catalog.sources(), catalog.date_range(), len(list_feeds(catalog))))
 
@@ -124,7 +124,7 @@ def render_actor(state: BotState, name: str) -> Rendered:
             return Rendered(esc(f"'{name}' could be {', '.join(choices[:8])}. Which one?"))
         hint = f" Did you mean {', '.join(choices)}?" if choices else " See /actors."
         return Rendered(esc(f"I don't know anyone called '{name}'.{hint}"))
-    text, citations = dossier_html(dossier(state.services.index, resolution.actor, llm=state.services.answerer.llm))
+    text, citations = dossier_html(build_dossier(state.services.index, resolution.actor, llm=state.services.llm))
     return Rendered(text, keyboard(paragraph_buttons(citations, state.store)))
 
 

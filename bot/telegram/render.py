@@ -76,7 +76,7 @@ def sources_html(citations: Sequence[Citation]) -> str:
     return "<b>Sources</b>\n" + "\n".join(citation_line(seen[m]) for m in sorted(seen))
 
 
-def answer_html(answer) -> str:  # bot.answer.Answer
+def answer_html(answer) -> str:  # bot.qa.Answer
     """The answer with its [n] markers, notes in italics, then the sources block."""
     parts = [esc(answer.text)]
     parts += [f"<i>Note: {esc(note)}</i>" for note in answer.notes]

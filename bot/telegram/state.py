@@ -4,7 +4,6 @@ the per-user rate limiter, and the worker threads that keep CPU-heavy work off t
 from __future__ import annotations
 
 import asyncio
-import importlib
 import threading
 import time
 from collections import defaultdict, deque
@@ -12,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from types import ModuleType
 from typing import Any, TypeVar, cast
 
 from telegram.ext import ContextTypes
@@ -153,13 +151,3 @@ def id_set(text: str) -> frozenset[int]:
     if bad:
         raise ValueError(f"not a Telegram user id: {', '.join(bad)}")
     return frozenset(int(part) for part in ids)
-
-
-def optional_module(name: str) -> ModuleType | None:
-    """A module a colleague may not have written yet (briefings, summaries); None when absent."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name == name:
-            return None
-        raise

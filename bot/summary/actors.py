@@ -1,0 +1,78 @@
+"""The key actors of one article: from the actor index when the article is indexed, else found on the spot.
+
+Indexed articles use the resolved actors (canonical names, aliases merged). An article read only for a
+summary gets spaCy's mentions (index.actors.extract) grouped by name, a surname joining its full name; when
+actor extraction is off or unavailable, the capitalised-name heuristic of bot.entities stands in.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections import Counter
+
+from bot.context import Context
+from bot.entities import heuristic_entities
+from index.actors import directory, extract
+from index.articles import Article
+
+log = logging.getLogger(__name__)
+MAX_ACTORS = 8
+MAX_PARAGRAPHS = 150  # NER over a very long article costs seconds; its actors show up early anyway
+
+
+def key_actors(ctx: Context, article: Article, indexed: bool) -> list[str]:
+    """Up to MAX_ACTORS names, most mentioned first (ties: first mentioned first)."""
+    if indexed:
+        found = _indexed(ctx.index.catalog, article.id)
+        if found:
+            return found
+    if ctx.settings.extract_actors:
+        try:
+            return _extracted(article)
+        except Exception as exc:  # noqa: BLE001 - a missing or broken NER model must not cost the summary
+            log.info("actor extraction unavailable (%s); using the name heuristic", exc)
+    return _heuristic(article)
+
+
+def _indexed(catalog, article_id: str) -> list[str]:
+    try:
+        actors = directory(catalog).actors
+        with catalog.lock:
+            rows = catalog.conn.execute(
+                "SELECT actor_id, COUNT(*) AS n, MIN(paragraph * 100000 + start) AS first FROM mentions"
+                " WHERE article_id=? AND actor_id IS NOT NULL GROUP BY actor_id ORDER BY n DESC, first",
+                (article_id,)).fetchall()
+    except sqlite3.Error as exc:
+        log.info("no actor index to read (%s)", exc)
+        return []
+    return [actors[r[0]].name for r in rows if r[0] in actors][:MAX_ACTORS]
+
+
+def _extracted(article: Article) -> list[str]:
+    from dataclasses import replace
+
+    head = replace(article, paragraphs=tuple(article.indexable[:MAX_PARAGRAPHS]))
+    mentions, _ = extract([head])
+    return rank_names([(m.name, m.kind) for m in mentions if m.kind in ("person", "org", "place")])[:MAX_ACTORS]
+
+
+def _heuristic(article: Article) -> list[str]:
+    found = [(e.name, e.type) for p in article.indexable[:MAX_PARAGRAPHS] for e in heuristic_entities(p.text)]
+    names = rank_names(found)
+    # The heuristic also catches sentence-initial words and one-off capitals: keep names seen twice or more.
+    counts = Counter(name for name, _ in found)
+    return [n for n in names if counts[n] > 1 or len(n.split()) > 1][:MAX_ACTORS]
+
+
+def rank_names(mentions: list[tuple[str, str]]) -> list[str]:
+    """Names by mention count, a lone surname counting for the full name of the person it ends."""
+    people = [n for n, kind in mentions if kind == "person" and len(n.split()) > 1]
+    counts: Counter[str] = Counter()
+    first: dict[str, int] = {}
+    for i, (name, kind) in enumerate(mentions):
+        if kind == "person" and len(name.split()) == 1:
+            name = next((full for full in people if full.split()[-1] == name), name)
+        counts[name] += 1
+        first.setdefault(name, i)
+    return sorted(counts, key=lambda n: (-counts[n], first[n]))

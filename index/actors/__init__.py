@@ -1,0 +1,23 @@
+"""The actor index: spaCy mentions at ingest (`extract`), names and their spellings (`aliases`, `tables`),
+corpus-wide resolution into canonical actors (`resolve*`, `clusters`) and its read side (`lookup`).
+
+It uses the index's storage core (`catalog`, `articles`) only; `index.store` runs extraction and
+resolution inside an ingest, and everything in bot/ reads actors through `lookup`.
+"""
+
+from index.actors.extract import extract, store_mentions
+from index.actors.lookup import (
+    Actor,
+    Resolution,
+    actors_in_text,
+    boost_keys,
+    directory,
+    lookup,
+    paragraph_keys,
+    resolve_name,
+    suggest,
+)
+from index.actors.resolve import resolve_if_dirty
+
+__all__ = ["Actor", "Resolution", "actors_in_text", "boost_keys", "directory", "extract", "lookup",
+           "paragraph_keys", "resolve_if_dirty", "resolve_name", "store_mentions", "suggest"]

