@@ -16,11 +16,12 @@ from pathlib import Path
 
 from common import SHARED, read_jsonl, require, temp_config
 
-from index.actors.extract import extract, nlp, store_mentions
+from index.actors.extract import extract, store_mentions
 from index.actors.resolve import resolve_actors
 from index.catalog import Catalog
 from index.embed import MiniLMEmbeddings
 from index.models import model_dir
+from index.nlp import pipeline
 from index.sources import from_record
 from index.store import Index
 
@@ -40,7 +41,7 @@ def load(limit: int | None) -> list:
 
 def throughput(articles: list) -> None:
     started = time.perf_counter()
-    nlp()
+    pipeline()
     print(f"spaCy load            {time.perf_counter() - started:7.2f} s  (once per process)")
     paragraphs = sum(len(a.indexable) for a in articles)
     started, cpu = time.perf_counter(), time.process_time()

@@ -29,6 +29,17 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
+class Annotation:
+    """What the ingest-time NLP pass found in one paragraph, as character offsets into its text."""
+
+    sentences: tuple[tuple[int, int], ...]  # (start, end) of each sentence, in order
+    entities: tuple[tuple[int, int, str], ...]  # (start, end, spaCy label: PERSON, ORG, GPE, DATE, CARDINAL, ...)
+
+    def sentence_texts(self, text: str) -> list[str]:
+        return [text[start:end].strip() for start, end in self.sentences if text[start:end].strip()]
+
+
+@dataclass(frozen=True)
 class Article:
     """An article as stored in the catalog."""
 

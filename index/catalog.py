@@ -7,13 +7,14 @@ stored, so an interrupted ingest is finished (never duplicated) by the next run.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.articles import Article, Paragraph, parse_published
+from index.articles import Annotation, Article, Paragraph, parse_published
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -36,6 +37,15 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     number INTEGER NOT NULL,
     text TEXT NOT NULL,
     skipped INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (article_id, number)
+);
+-- Sentence and entity offsets of each citable paragraph from the ingest-time NLP pass (index.nlp);
+-- absent when actor extraction is off or the article predates it (readers then split by rule).
+CREATE TABLE IF NOT EXISTS annotations (
+    article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+    number INTEGER NOT NULL,
+    sentences TEXT NOT NULL,         -- JSON [[start, end], ...]
+    entities TEXT NOT NULL,          -- JSON [[start, end, label], ...]
     PRIMARY KEY (article_id, number)
 );
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -79,6 +89,25 @@ class Catalog:
                 "INSERT INTO paragraphs (article_id, number, text, skipped) VALUES (?,?,?,?)",
                 [(article.id, p.number, p.text, int(p.skipped)) for p in article.paragraphs],
             )
+
+    def store_annotations(self, rows: list[tuple[str, int, Annotation]]) -> None:
+        """Replace the annotations of these (article_id, paragraph) keys."""
+        with self.lock, self.conn:
+            self.conn.executemany(
+                "INSERT OR REPLACE INTO annotations (article_id, number, sentences, entities) VALUES (?,?,?,?)",
+                [(a, n, json.dumps(x.sentences), json.dumps(x.entities)) for a, n, x in rows])
+
+    def annotations(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Annotation]:
+        """Stored annotations of the keys that have some."""
+        out: dict[tuple[str, int], Annotation] = {}
+        with self.lock:
+            for article_id, number in dict.fromkeys(keys):
+                row = self.conn.execute("SELECT sentences, entities FROM annotations WHERE article_id=? AND number=?",
+                                        (article_id, number)).fetchone()
+                if row:
+                    out[(article_id, number)] = Annotation(tuple(tuple(s) for s in json.loads(row[0])),
+                                                           tuple(tuple(e) for e in json.loads(row[1])))
+        return out
 
     def mark_indexed(self, article_ids: list[str]) -> None:
         with self.lock, self.conn:

