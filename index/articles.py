@@ -5,17 +5,11 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
-# Blocks that are page furniture rather than reporting. They keep their paragraph slot
-# (numbers never shift) but are not indexed or citable.
-_BOILERPLATE = re.compile(
-    r"^(advertisement|ad|sponsored|related|read more[:.]?.*|share this( article)?|"
-    r"(click|tap) here.*|sign up for .*newsletter.*|subscribe( now)?.*|"
-    r"(photo|image)( credit)?:.*|copyright .*|©.*|all rights reserved\.?)$",
-    re.IGNORECASE,
-)
+from index.furniture import classify
+
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
 
@@ -25,7 +19,8 @@ class Paragraph:
 
     number: int
     text: str
-    skipped: bool = False
+    skipped: bool = False  # page furniture: kept in its slot, never indexed or cited
+    furniture: str | None = None  # why it is skipped: a kind from index.furniture.KINDS
 
 
 @dataclass(frozen=True)
@@ -68,20 +63,24 @@ class Article:
         return _sha(normalise_text(" ".join(p.text for p in self.paragraphs)))
 
 
-def split_paragraphs(text: str) -> tuple[Paragraph, ...]:
-    """Number the blank-line-separated blocks of `text` from 1; furniture keeps its slot."""
+def split_paragraphs(text: str, title: str = "", author: str | None = None,
+                     source: str | None = None) -> tuple[Paragraph, ...]:
+    """Number the blank-line-separated blocks of `text` from 1; furniture keeps its slot but is skipped."""
+    return flag_furniture(_blocks(text), title, author, source)
+
+
+def flag_furniture(paragraphs: tuple[Paragraph, ...], title: str = "", author: str | None = None,
+                   source: str | None = None) -> tuple[Paragraph, ...]:
+    """The same paragraphs, each flagged with the furniture kind the current rules give it (numbers kept)."""
+    kinds = classify([p.text for p in paragraphs], title=title, author=author, source=source)
+    return tuple(replace(p, skipped=kind is not None, furniture=kind)
+                 for p, kind in zip(paragraphs, kinds, strict=True))
+
+
+def _blocks(text: str) -> tuple[Paragraph, ...]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks = [b for b in _BLANK_LINES.split(text) if b.strip()]
-    return tuple(
-        Paragraph(number=i, text=_clean_block(b), skipped=is_boilerplate(b))
-        for i, b in enumerate(blocks, start=1)
-    )
-
-
-def is_boilerplate(block: str) -> bool:
-    """True for blocks like 'Advertisement' or 'Read more: ...' that carry no reporting."""
-    stripped = block.strip()
-    return len(stripped) < 3 or bool(_BOILERPLATE.match(stripped))
+    return tuple(Paragraph(number=i, text=_clean_block(b)) for i, b in enumerate(blocks, start=1))
 
 
 def _clean_block(block: str) -> str:
@@ -141,11 +140,11 @@ def make_article(
     title = re.sub(r"\s+", " ", title or "").strip()
     if not text or not text.strip():
         raise ValueError("article has no text")
-    paragraphs = split_paragraphs(text)
+    blocks = _blocks(text)
+    title = title or blocks[0].text[:120]
+    paragraphs = flag_furniture(blocks, title, author, source)
     if not any(not p.skipped for p in paragraphs):
         raise ValueError("article has no paragraph with content")
-    if not title:
-        title = paragraphs[0].text[:120]
     return Article(
         id=article_id(given_id, url, text),
         title=title,

@@ -31,7 +31,8 @@ MODULES = {
        ("settings", "context", "citations", "verify", "llm", "prompts", "text", "entities", "render", "runtime")},
     "index.store": ("index (facade)", 2), "index.search": ("index (facade)", 2),
     **{f"index.{m}": ("index (core)", 0) for m in
-       ("articles", "sources", "catalog", "vectors", "bm25", "embed", "models", "config", "dedupe", "nlp")},
+       ("articles", "sources", "catalog", "vectors", "bm25", "embed", "models", "config", "dedupe", "nlp",
+        "furniture", "furniture_text", "furniture_credits", "furniture_links")},
     "bot": ("bot (shared)", 4), "index": ("index (core)", 0),
 }
 
