@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS paragraphs (
     number INTEGER NOT NULL,
     text TEXT NOT NULL,
     skipped INTEGER NOT NULL DEFAULT 0,
+    furniture TEXT,                  -- why a skipped block is not reporting (index.furniture.KINDS)
     PRIMARY KEY (article_id, number)
 );
 -- Sentence and entity offsets of each citable paragraph from the ingest-time NLP pass (index.nlp);
@@ -67,6 +68,13 @@ class Catalog:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.executescript(_SCHEMA)
+            self._add_furniture_column()
+
+    def _add_furniture_column(self) -> None:
+        # Catalogs written before furniture kinds existed: add the column; `reindex` fills it in.
+        columns = {row[1] for row in self.conn.execute("PRAGMA table_info(paragraphs)")}
+        if "furniture" not in columns:
+            self.conn.execute("ALTER TABLE paragraphs ADD COLUMN furniture TEXT")
 
     def close(self) -> None:
         with self.lock:
@@ -86,9 +94,23 @@ class Catalog:
                  article.published_ts, now, article.content_hash, article.origin),
             )
             self.conn.executemany(
-                "INSERT INTO paragraphs (article_id, number, text, skipped) VALUES (?,?,?,?)",
-                [(article.id, p.number, p.text, int(p.skipped)) for p in article.paragraphs],
+                "INSERT INTO paragraphs (article_id, number, text, skipped, furniture) VALUES (?,?,?,?,?)",
+                [(article.id, p.number, p.text, int(p.skipped), p.furniture) for p in article.paragraphs],
             )
+
+    def set_furniture(self, article_id: str, paragraphs: tuple[Paragraph, ...]) -> int:
+        """Store new furniture flags for an article's paragraphs (numbers and text unchanged); returns how
+        many changed. A paragraph that becomes furniture loses its annotations; the caller re-derives
+        vectors, BM25 and mentions, which are built from citable paragraphs only."""
+        stored = {r["number"]: (bool(r["skipped"]), r["furniture"]) for r in
+                  self._all("SELECT number, skipped, furniture FROM paragraphs WHERE article_id=?", (article_id,))}
+        changed = [p for p in paragraphs if stored.get(p.number, (p.skipped, p.furniture)) != (p.skipped, p.furniture)]
+        with self.lock, self.conn:
+            self.conn.executemany("UPDATE paragraphs SET skipped=?, furniture=? WHERE article_id=? AND number=?",
+                                  [(int(p.skipped), p.furniture, article_id, p.number) for p in changed])
+            self.conn.executemany("DELETE FROM annotations WHERE article_id=? AND number=?",
+                                  [(article_id, p.number) for p in changed if p.skipped])
+        return len(changed)
 
     def store_annotations(self, rows: list[tuple[str, int, Annotation]]) -> None:
         """Replace the annotations of these (article_id, paragraph) keys."""
@@ -127,6 +149,10 @@ class Catalog:
         row = self._one("SELECT id FROM articles WHERE content_hash=?", (content_hash,))
         return row["id"] if row else None
 
+    def article_ids(self) -> list[str]:
+        """Every article id, in ingest order."""
+        return [r["id"] for r in self._all("SELECT id FROM articles ORDER BY rowid")]
+
     def pending_ids(self) -> list[str]:
         return [r["id"] for r in self._all("SELECT id FROM articles WHERE state='pending' ORDER BY rowid")]
 
@@ -135,8 +161,8 @@ class Catalog:
         row = self._one(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id=?", (article_id,))
         if row is None:
             return None
-        paras = self._all("SELECT number, text, skipped FROM paragraphs WHERE article_id=? ORDER BY number",
-                          (article_id,))
+        paras = self._all("SELECT number, text, skipped, furniture FROM paragraphs WHERE article_id=?"
+                          " ORDER BY number", (article_id,))
         return _article_from_row(row, paras)
 
     def articles(self, article_ids: list[str]) -> dict[str, Article]:
@@ -169,14 +195,14 @@ class Catalog:
 
     def next_citable(self, article_id: str, number: int) -> Paragraph | None:
         """The first citable paragraph after `number` in the same article."""
-        row = self._one("SELECT number, text, skipped FROM paragraphs WHERE article_id=? AND number>? AND skipped=0"
-                        " ORDER BY number LIMIT 1", (article_id, number))
-        return Paragraph(row["number"], row["text"], bool(row["skipped"])) if row else None
+        row = self._one("SELECT number, text, skipped, furniture FROM paragraphs WHERE article_id=? AND number>?"
+                        " AND skipped=0 ORDER BY number LIMIT 1", (article_id, number))
+        return _paragraph(row) if row else None
 
     def paragraph(self, article_id: str, number: int) -> Paragraph | None:
-        row = self._one("SELECT number, text, skipped FROM paragraphs WHERE article_id=? AND number=?",
+        row = self._one("SELECT number, text, skipped, furniture FROM paragraphs WHERE article_id=? AND number=?",
                         (article_id, number))
-        return Paragraph(row["number"], row["text"], bool(row["skipped"])) if row else None
+        return _paragraph(row) if row else None
 
     def indexable(self, state: str | None = None) -> Iterator[tuple[str, int, str, str]]:
         """(article_id, number, text, title) of every citable paragraph, in a stable order."""
@@ -216,6 +242,19 @@ class Catalog:
         )
         return dict(row) if row else {}
 
+    def furniture_counts(self) -> dict[str, int]:
+        """Skipped paragraphs by kind of furniture (flags from before kinds existed count as boilerplate)."""
+        rows = self._all("SELECT COALESCE(furniture, 'boilerplate') AS kind, COUNT(*) AS n FROM paragraphs"
+                         " WHERE skipped=1 GROUP BY kind ORDER BY n DESC, kind")
+        return {r["kind"]: r["n"] for r in rows}
+
+    def furniture(self, kind: str | None = None) -> list[tuple[str, int, str, str]]:
+        """(article_id, number, kind, text) of every paragraph flagged as furniture (of one kind if given)."""
+        rows = self._all("SELECT p.article_id, p.number, COALESCE(p.furniture, 'boilerplate') AS kind, p.text"
+                         " FROM paragraphs p JOIN articles a ON a.id = p.article_id WHERE p.skipped=1"
+                         " ORDER BY a.rowid, p.number")
+        return [(r[0], r[1], r[2], r[3]) for r in rows if kind is None or r[2] == kind]
+
     def sources(self) -> list[tuple[str, int]]:
         rows = self._all("SELECT COALESCE(source, '(unknown)') AS s, COUNT(*) AS n FROM articles"
                          " GROUP BY s ORDER BY n DESC")
@@ -252,10 +291,14 @@ def _article_from_row(row: sqlite3.Row, paras: list[sqlite3.Row]) -> Article:
     return Article(
         id=row["id"],
         title=row["title"],
-        paragraphs=tuple(Paragraph(p["number"], p["text"], bool(p["skipped"])) for p in paras),
+        paragraphs=tuple(_paragraph(p) for p in paras),
         url=row["url"],
         source=row["source"],
         published=parse_published(row["published"]),
         author=row["author"],
         origin=row["origin"] or "",
     )
+
+
+def _paragraph(row: sqlite3.Row) -> Paragraph:
+    return Paragraph(row["number"], row["text"], bool(row["skipped"]), row["furniture"])

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from index.actors import resolve_if_dirty, store_mentions
-from index.articles import Article
+from index.articles import Article, flag_furniture
 from index.bm25 import BM25Index
 from index.catalog import Catalog
 from index.config import IndexConfig
@@ -28,6 +28,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
     resumed: list[str] = field(default_factory=list)
     paragraphs: int = 0
+    reflagged: int = 0  # reindex: paragraphs whose furniture flag the current rules changed
     seconds: float = 0.0
 
     @property
@@ -162,19 +163,32 @@ class Index:
         return self.bm25
 
     def reindex(self, progress: Progress | None = None) -> IngestReport:
-        """Rebuild vectors and BM25 from the catalog (after a model change or damage)."""
-        self.vectors.reset()
-        self.catalog.mark_all_pending()
+        """Re-flag page furniture with the current rules, then rebuild vectors, BM25, annotations and
+        mentions from the catalog's citable paragraphs (after a rule or model change, or damage)."""
         report = IngestReport()
         started = time.perf_counter()
+        report.reflagged = self.reflag()
+        self.vectors.reset()
+        self.catalog.mark_all_pending()
         self._resume_pending(report, progress)
         self._resolve_actors()
         self.rebuild_bm25()
         report.seconds = time.perf_counter() - started
         return report
 
+    def reflag(self) -> int:
+        """Flag every stored paragraph with the current furniture rules (numbers and text never change);
+        returns how many flags changed. Derived indexes are stale until rebuilt: `reindex` does both."""
+        changed = 0
+        for article_id in self.catalog.article_ids():
+            article = self.catalog.article(article_id)
+            if article is not None:
+                flagged = flag_furniture(article.paragraphs, article.title, article.author, article.source)
+                changed += self.catalog.set_furniture(article.id, flagged)
+        return changed
+
     def stats(self) -> dict:
-        """Counts of articles, paragraphs, vectors and BM25 rows, and whether they agree."""
+        """Counts of articles, paragraphs, vectors and BM25 rows, whether they agree, and furniture by kind."""
         counts = self.catalog.counts()
         vectors = self.vectors.count()
         bm25 = len(self.bm25) if self.bm25.load() else 0
@@ -185,6 +199,7 @@ class Index:
             "bm25": bm25,
             "embedding_model": self.vectors.model_id,
             "consistent": counts.get("pending", 0) == 0 and vectors == expected and bm25 == expected,
+            "furniture": self.catalog.furniture_counts(),
         }
 
 

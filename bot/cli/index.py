@@ -12,11 +12,12 @@ from rich.table import Table
 
 from bot.runtime import emit_json, err_console, fail, open_index, parse_when, tz
 from bot.settings import Settings
+from index.furniture import KINDS
 from index.live import is_url, read_urls
 from index.models import ModelUnavailable, provision
 from index.search import Filters, search
 from index.sources import read_paths
-from index.store import IngestReport
+from index.store import Index, IngestReport
 
 
 def register(app: typer.Typer) -> None:
@@ -70,9 +71,18 @@ def search_cmd(
         typer.echo(f"    {hit.text}\n")
 
 
-def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """Counts of articles, paragraphs, vectors and BM25 rows, and whether they agree."""
-    figures = open_index(Settings()).stats()
+def stats(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    furniture: Annotated[str | None, typer.Option(
+        "--furniture", help="List the paragraphs flagged as page furniture: all, or one kind (caption, promo, ...).")
+    ] = None,
+) -> None:
+    """Counts of articles, paragraphs, vectors and BM25 rows, whether they agree, and furniture by kind."""
+    index = open_index(Settings())
+    if furniture is not None:
+        _list_furniture(index, furniture, as_json)
+        return
+    figures = index.stats()
     if as_json:
         emit_json(figures)
         return
@@ -80,17 +90,32 @@ def stats(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     table.add_column("what")
     table.add_column("value", justify="right")
     for key, value in figures.items():
+        if isinstance(value, dict):
+            value = ", ".join(f"{kind} {n}" for kind, n in value.items()) or "none"
         table.add_row(key, str(value))
     err_console.print(table)
 
 
+def _list_furniture(index: Index, kind: str, as_json: bool) -> None:
+    if kind != "all" and kind not in KINDS:
+        fail(f"unknown furniture kind {kind!r}; use all or one of {', '.join(KINDS)}")
+    rows = index.catalog.furniture(None if kind == "all" else kind)
+    if as_json:
+        emit_json([{"article_id": a, "paragraph": n, "kind": k, "text": t} for a, n, k, t in rows])
+        return
+    for article_id, number, found, text in rows:
+        typer.echo(f"{article_id} ¶{number} {found}: {text[:100]}")
+    err_console.print(f"{len(rows)} paragraphs flagged as furniture")
+
+
 def reindex() -> None:
-    """Rebuild vectors and BM25 from the catalog (e.g. after changing the embedding model)."""
+    """Re-flag page furniture, then rebuild vectors and BM25 from the catalog (e.g. after a model change)."""
     index = open_index(Settings(), check_model=False)
     with _progress() as bar:
         task = bar.add_task("re-embedding", total=index.catalog.counts().get("indexable") or None)
         report = index.reindex(progress=lambda n: bar.advance(task, n))
-    err_console.print(f"reindexed {report.paragraphs} paragraphs in {report.seconds:.1f}s")
+    err_console.print(f"reindexed {report.paragraphs} paragraphs in {report.seconds:.1f}s"
+                      f" ({report.reflagged} furniture flags changed)")
     if not index.stats()["consistent"]:
         fail("index still inconsistent after reindex; see `newsbot stats`")
 
