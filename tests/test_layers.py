@@ -7,7 +7,7 @@ that breaks the layering fails here before anyone has to notice it in review.
     wiring        bot.services
     capabilities  bot.qa | bot.briefing | bot.actors | bot.summary   (never each other)
     shared        bot.settings, bot.context, bot.citations, bot.verify, bot.llm, ...
-    index         index.live  >  index.store, index.search  >  index.actors  >  storage core
+    index         index.live  >  index.store, index.search  >  index.actors  >  storage core  >  index.furniture
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SUBPACKAGES = {
     "bot.cli": 8, "bot.telegram": 7,
     "bot.qa": 5, "bot.briefing": 5, "bot.actors": 5, "bot.summary": 5,
-    "index.live": 3, "index.actors": 1,
+    "index.live": 3, "index.actors": 1, "index.furniture": -1,
 }
 MODULES = {
     "bot.services": ("bot.services", 6),
@@ -31,8 +31,7 @@ MODULES = {
        ("settings", "context", "citations", "verify", "llm", "prompts", "text", "entities", "render", "runtime")},
     "index.store": ("index (facade)", 2), "index.search": ("index (facade)", 2),
     **{f"index.{m}": ("index (core)", 0) for m in
-       ("articles", "sources", "catalog", "vectors", "bm25", "embed", "models", "config", "dedupe", "nlp",
-        "furniture", "furniture_text", "furniture_credits", "furniture_links")},
+       ("articles", "sources", "catalog", "vectors", "bm25", "embed", "models", "config", "dedupe", "nlp")},
     "bot": ("bot (shared)", 4), "index": ("index (core)", 0),
 }
 

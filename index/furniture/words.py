@@ -1,4 +1,4 @@
-"""The words page furniture is made of, shared by the furniture rules (index.furniture_credits, _links).
+"""The words page furniture is made of, shared by the furniture rules (`credits`, `links`).
 
 These vocabularies are the trade's fixed phrases (photo agencies, calls to action and the channels they
 point to), not names of stories; the rules built on them fire on a block's shape.

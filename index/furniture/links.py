@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from index.furniture_text import CHANNEL, CONTACT, QUOTE_START, REPORTING, fold, is_call, sentences
+from index.furniture.words import CHANNEL, CONTACT, QUOTE_START, REPORTING, fold, is_call, sentences
 
 MAX_NOTICE_WORDS = 50  # a form or disclaimer is a few lines; a paragraph about a privacy policy is longer
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from index.furniture_text import (
+from index.furniture.words import (
     AGENCY,
     AGENCY_ALONE,
     CAP,

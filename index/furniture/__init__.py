@@ -7,8 +7,9 @@ its neighbours, the headline, the author and the outlet; index.articles keeps th
 citation contract) but never indexes or cites it. Precision comes first, since a real paragraph lost is
 worse than a caption kept: every rule asks for a shape reporting does not take, and a block holding a
 sentence of reporting besides its furniture stays citable. The shapes themselves live in
-index.furniture_credits (captions, credits, bylines, datelines) and index.furniture_links (promos,
-related links, boilerplate, teasers); bench/furniture.py measures them on labelled pages.
+`credits` (captions, credits, bylines, datelines) and `links` (promos, related links, boilerplate,
+teasers), their shared word lists in `words`; bench/furniture.py measures them on labelled pages.
+It is pure text rules, below everything else in index/: it imports nothing of the project.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
-from index import furniture_credits as credits
-from index import furniture_links as links
-from index.furniture_text import clean, fold
+from index.furniture import credits, links
+from index.furniture.words import clean, fold
 
 KINDS = ("caption", "credit", "promo", "byline", "dateline", "related", "teaser", "boilerplate")
 TOP = 4  # blocks from the top where a bare name above an outlet line is the byline
