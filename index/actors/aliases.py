@@ -17,6 +17,7 @@ from index.actors.tables import (
     CANONICAL_NAMES,
     DEMONYMS,
     HONORIFICS,
+    NAME_PREFIXES,
     NOT_COUNTRIES,
     PARTICLES,
     PATRONYMIC,
@@ -57,7 +58,7 @@ def clean_name(surface: str) -> str:
 def is_title_word(word: str, head_only: bool = False) -> bool:
     """True for words of a title: heads (minister, president) and, unless head_only, modifiers."""
     w = word.lower()
-    return w in TITLE_HEADS or w in HONORIFICS or (not head_only and w in TITLE_MODIFIERS)
+    return w in TITLE_HEADS or w in HONORIFICS or w in NAME_PREFIXES or (not head_only and w in TITLE_MODIFIERS)
 
 
 def split_title(name: str, common: frozenset[str] | set[str] = frozenset(), initial: bool = False,
@@ -88,7 +89,7 @@ def split_title(name: str, common: frozenset[str] | set[str] = frozenset(), init
     while len(words) > 1 and (is_title_word(words[-1], head_only=True) or (words[-1].isupper() and len(words[-1]) > 2)
                               or (initial and words[-1].lower() in common)):
         words.pop()
-    role = " ".join(w for w in title if w.lower() not in HONORIFICS)
+    role = " ".join(w for w in title if w.lower() not in NAME_PREFIXES)
     return role, " ".join(words), gender
 
 
@@ -185,13 +186,20 @@ def name_key(name: str) -> str:
 
 def canonical_org_place(name: str) -> tuple[str, str | None]:
     """(canonical name, forced type or None): 'U.N.' -> United Nations, 'Britain' -> United Kingdom."""
+    from index.actors.known import known_countries, known_orgs
+
     key = name_key(name)
     if key in CANONICAL_NAMES:
         target = CANONICAL_NAMES[key]
-        return target, _KNOWN_TYPES.get(target)
+        return target, _KNOWN_TYPES.get(target) or ("place" if name_key(target) in known_countries() else None)
     compact = key.replace(" ", "")
     if compact in ACRONYMS and (name.replace(".", "").replace(" ", "").isupper()):
         return ACRONYMS[compact]
+    if key in known_countries():
+        return known_countries()[key], "place"
+    org = known_orgs().get(key)
+    if org and (len(compact) > 3 or name.replace(".", "").isupper()):  # "AP" the agency, not "ap"
+        return org[0], "org"
     return name, None
 
 

@@ -14,7 +14,10 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from index.actors.aliases import acronym_definitions, clean_name, fold, is_title_word, split_title
-from index.actors.tables import FAMILY_GENDER, HONORIFICS, PRONOUN_GENDER
+from index.actors.credits import furniture_spans, is_caption, outlet_as_source
+from index.actors.credits import inside as in_spans
+from index.actors.roles import clean_role, gender_before, role_before, sentence_start
+from index.actors.tables import HONORIFICS, NAME_PREFIXES, PRONOUN_GENDER
 from index.articles import Article
 from index.catalog import Catalog
 from index.nlp import parse
@@ -30,8 +33,9 @@ CREATE TABLE IF NOT EXISTS mentions (
     kind TEXT NOT NULL,              -- person | org | place | norp (a nationality, mapped to a place)
     role TEXT,                       -- the title written before the name, e.g. "Turkish Foreign Minister"
     gender TEXT,                     -- 'm' / 'f' from honorifics, family words or pronouns nearby
-    cue TEXT,                        -- loc ("in X"), speech ("X said") or owner ("X's minister"): fixes spaCy types
+    cue TEXT,                        -- loc ("in X"), speech ("X said"), owner ("X's minister"), honorific
     actor_id TEXT,                   -- set by index.actors.resolve
+    zone TEXT,                       -- 'caption' when the paragraph ends in a photo credit: its roles weigh less
     PRIMARY KEY (article_id, paragraph, start)
 );
 CREATE INDEX IF NOT EXISTS mentions_actor ON mentions(actor_id);
@@ -57,13 +61,10 @@ CREATE TABLE IF NOT EXISTS actors (
 
 _SCHEMA_DONE: weakref.WeakSet[Catalog] = weakref.WeakSet()
 KINDS = {"PERSON": "person", "ORG": "org", "GPE": "place", "LOC": "place", "FAC": "place", "NORP": "norp"}
-_OPENERS = frozenset({"GPE", "NORP", "ORG"})  # an entity that may open a title: "Turkish", "U.S.", "NATO"
 _SPEECH = frozenset("said says told added asked warned insisted stated declared wrote".split())
 _LOCATIVE = frozenset("in at near into outside across via toward towards".split())
 _PLACE_NOUNS = frozenset("city port town capital province region village island islands coast state republic".split())
 _LOWER_WORD = re.compile(r"\b[a-z]{3,}\b")
-_STOP = frozenset("the a an and but or then when as after before while if in on at by for with from to of that "
-                  "this said says told according meanwhile also however since under during".split())
 
 
 Parsed = Iterable[tuple[Article, int, Any]]  # (article, paragraph number, spaCy Doc), as index.nlp.parse yields
@@ -83,6 +84,7 @@ class Mention:
     role: str | None = None
     gender: str | None = None
     cue: str | None = None
+    zone: str | None = None
 
 
 def ensure_schema(catalog: Catalog) -> None:
@@ -91,6 +93,9 @@ def ensure_schema(catalog: Catalog) -> None:
         return
     with catalog.lock:
         catalog.conn.executescript(SCHEMA)
+        columns = {r[1] for r in catalog.conn.execute("PRAGMA table_info(mentions)")}
+        if "zone" not in columns:  # catalogs written before captions were told apart
+            catalog.conn.execute("ALTER TABLE mentions ADD COLUMN zone TEXT")
         _SCHEMA_DONE.add(catalog)
 
 
@@ -109,8 +114,8 @@ def store_mentions(catalog: Catalog, articles: Sequence[Article], docs: Parsed |
         catalog.conn.executemany("DELETE FROM acronyms WHERE article_id=?", ids)
         catalog.conn.executemany(
             "INSERT OR REPLACE INTO mentions (article_id, paragraph, start, end, surface, name, kind, role, gender,"
-            " cue) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            [(m.article_id, m.paragraph, m.start, m.end, m.surface, m.name, m.kind, m.role, m.gender, m.cue)
+            " cue, zone) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(m.article_id, m.paragraph, m.start, m.end, m.surface, m.name, m.kind, m.role, m.gender, m.cue, m.zone)
              for m in mentions])
         catalog.conn.executemany("INSERT OR REPLACE INTO acronyms VALUES (?,?,?,?)", acronyms)
         # Aliases depend on the whole corpus, so resolution reruns after this batch.
@@ -139,27 +144,42 @@ def extract(articles: Iterable[Article], docs: Parsed | None = None,
 
 
 def _paragraph_mentions(doc, article: Article, number: int, common: set[str]) -> list[Mention]:
-    titles = {ent.start: _role_before(doc, ent.start, common) for ent in doc.ents if ent.label_ == "PERSON"}
+    titles = {ent.start: role_before(doc, ent.start, common) for ent in doc.ents if ent.label_ == "PERSON"}
     # Organisations inside a title are part of it ("Secretary of State"), unless they open it ("NATO chief").
     inside = {i for start, (role, first) in titles.items() if role for i in range(first + 1, start)}
     source = fold(article.source or "")
+    text = doc.text
+    furniture = furniture_spans(text, [(s.start_char, s.end_char) for s in doc.sents])
+    zone = "caption" if is_caption(text) else None
     out: list[Mention] = []
     for ent in doc.ents:
         kind = KINDS.get(ent.label_)
         if kind is None or (kind == "org" and ent.start in inside):
             continue
-        name, role, gender = clean_name(ent.text), None, None
+        if in_spans(furniture, ent.start_char, ent.end_char) or \
+                outlet_as_source(text, ent.start_char, ent.end_char, clean_name(ent.text)):
+            continue  # a credit, dateline, call to action or the outlet reporting it: not an actor here
+        name, role, gender, cues = clean_name(ent.text), None, None, [_cue(doc, ent)]
         if kind == "person":
             role, first = titles[ent.start]
-            inner, name, honorific = split_title(name, common, _sentence_start(doc, ent.start))
+            inner, name, honorific = split_title(name, common, sentence_start(doc, ent.start))
             inner = inner if any(is_title_word(w, head_only=True) for w in inner.split()) else ""  # not "Israel"
-            role = " ".join(r for r in (role, inner) if r) or None
-            gender = honorific or _gender_before(doc, first)
+            role = clean_role(" ".join(r for r in (role, inner) if r))
+            gender = honorific or gender_before(doc, first)
+        if _addressed(doc, ent):
+            cues.append("honorific")
         if not _plausible(name, kind) or (kind == "org" and source and fold(name) == source):
             continue  # noise, or the outlet naming itself in a dateline: "(Reuters)"
         out.append(Mention(article.id, number, ent.start_char, ent.end_char, ent.text, name, kind, role, gender,
-                           _cue(doc, ent)))
+                           ",".join(c for c in cues if c) or None, zone))
     return out
+
+
+def _addressed(doc, ent) -> bool:
+    """'Dr. Fauci', 'Mr Blinken', 'Ayatollah Khamenei': a form of address before or inside the name."""
+    first = doc[ent.start].lower_
+    before = doc[ent.start - 1].lower_ if ent.start else ""
+    return first in NAME_PREFIXES or before in NAME_PREFIXES or first in HONORIFICS or before in HONORIFICS
 
 
 def _cue(doc, ent) -> str | None:
@@ -176,69 +196,6 @@ def _cue(doc, ent) -> str | None:
     if after[:1] in (["'s"], ["’s"]) and len(after) > 1 and is_title_word(after[1]):
         return "owner"  # "Luneria's foreign minister"
     return None
-
-
-def _sentence_start(doc, i: int) -> bool:
-    return i == 0 or doc[i - 1].text in {".", "!", "?", '"', "“", "”", ":", "-", "--", "—", "(", "\n"}
-
-
-def _role_before(doc, start: int, common: set[str]) -> tuple[str | None, int]:
-    """The title written right before a name ('Turkish Foreign Minister', 'U.S. Secretary of State')."""
-    end = start - 1
-    if end >= 1 and doc[end].text == "," and is_title_word(doc[end - 1].text, head_only=True):
-        end -= 1  # apposition: "The NMC's secretary-general, Amara Quell"
-    head = _title_head(doc, end)
-    if head is None:
-        return None, start
-    first, j = head, head - 1
-    while j >= 0:
-        tok = doc[j]
-        if tok.ent_type_ in _OPENERS:
-            first = _ent_start(doc, j)
-            break
-        if tok.text in ("'s", "’s") and j >= 1 and doc[j - 1].ent_type_ in _OPENERS:
-            first = _ent_start(doc, j - 1)
-            break
-        # Other capitalised words may belong to a title ("Opposition leader"), but not words the article also
-        # writes in lower case or a sentence's first word ("Dear President", "So President Mubarak").
-        plain = tok.is_title and tok.lower_ not in common and not _sentence_start(doc, j)
-        if tok.ent_type_ or tok.lower_ in _STOP or not (is_title_word(tok.text) or tok.text == "-" or plain):
-            break
-        first, j = j, j - 1
-    while first < head and (doc[first].lower_ in _STOP or doc[first].text == "-"):
-        first += 1
-    role = doc[first:end + 1].text.strip(" ,")
-    return (role, first) if len(doc[first:end + 1]) <= 8 else (None, start)
-
-
-def _title_head(doc, end: int) -> int | None:
-    """Index of the title's head word ending at `end`, also across 'of': 'Secretary of State'."""
-    if end < 0 or doc[end].ent_type_ == "PERSON":
-        return None
-    if is_title_word(doc[end].text, head_only=True) and doc[end].text.lower() not in HONORIFICS:
-        return end
-    for gap in (1, 2):  # "Minister of Defence", "Minister of Foreign Affairs"
-        of = end - gap
-        if of >= 1 and doc[of].lower_ == "of" and all(t.is_title for t in doc[of + 1:end + 1]) \
-                and is_title_word(doc[of - 1].text, head_only=True):
-            return of - 1
-    return None
-
-
-def _ent_start(doc, i: int) -> int:
-    while i > 0 and doc[i].ent_iob_ == "I":
-        i -= 1
-    return i
-
-
-def _gender_before(doc, first: int) -> str | None:
-    """'Mrs. Aydar' -> 'f', 'His son, General Tomas Voss' -> 'm': a word right before the name or title."""
-    i = first - 1
-    if i >= 0 and doc[i].lower_ in HONORIFICS:
-        return HONORIFICS[doc[i].lower_]
-    if i >= 0 and doc[i].text == ",":
-        i -= 1
-    return FAMILY_GENDER.get(doc[i].lower_) if i >= 0 else None
 
 
 def _plausible(name: str, kind: str) -> bool:

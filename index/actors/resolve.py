@@ -15,9 +15,11 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from itertools import groupby
 
 from index.actors.aliases import name_key, name_tokens, same_word
 from index.actors.clusters import DOMINANCE, Cluster
+from index.actors.local import local_people
 from index.actors.resolve_names import resolve_names
 from index.actors.resolve_people import resolve_people
 from index.catalog import Catalog
@@ -25,7 +27,7 @@ from index.catalog import Catalog
 __all__ = ["DOMINANCE", "finish", "resolve_actors", "resolve_if_dirty", "resolve_names", "resolve_people", "retype"]
 
 MAX_EVIDENCE = 40  # merge records kept per actor (the most frequent ones)
-_COLUMNS = "article_id, paragraph, start, surface, name, kind, role, gender, cue, actor_id"
+_COLUMNS = "article_id, paragraph, start, surface, name, kind, role, gender, cue, zone, actor_id"
 
 
 def resolve_actors(catalog: Catalog) -> dict[str, int]:
@@ -35,13 +37,24 @@ def resolve_actors(catalog: Catalog) -> dict[str, int]:
     ensure_schema(catalog)
     with catalog.lock:
         stored = catalog.conn.execute(f"SELECT {_COLUMNS} FROM mentions ORDER BY article_id, paragraph, start")
-        rows = retype([dict(r) for r in stored])
+        rows = [dict(r) for r in stored]
         acronyms = catalog.conn.execute("SELECT * FROM acronyms").fetchall()
-    clusters = resolve_people([r for r in rows if r["kind"] == "person"])
-    clusters += resolve_names([r for r in rows if r["kind"] != "person"], acronyms, clusters)
+    clusters = cluster_rows(rows, acronyms)
     records, assignment = finish(clusters)
     _write(catalog, rows, records, assignment)
     return {"mentions": len(rows), "actors": len(records), "resolved": len(assignment)}
+
+
+def cluster_rows(rows: list[dict], acronyms) -> list[Cluster]:
+    """Mentions (sorted by article) -> actors: each article's people first, then across the corpus."""
+    people: list[Cluster] = []
+    rest: list[dict] = []
+    for _, group in groupby(retype(rows), key=lambda r: r["article_id"]):
+        found, others = local_people(list(group))
+        people += found
+        rest += others
+    clusters = resolve_people(people)
+    return clusters + resolve_names(rest, acronyms, clusters)
 
 
 def resolve_if_dirty(catalog: Catalog) -> bool:
@@ -56,7 +69,8 @@ def retype(rows: list[dict]) -> list[dict]:
     """Correct spaCy's label per name from context over the corpus ("in Sørhavn" is a place)."""
     votes: dict[str, Counter] = defaultdict(Counter)
     for r in rows:
-        votes[name_key(r["name"])].update([r["cue"] or "-", "personal" if r["role"] else "-"])
+        cues = (r["cue"] or "-").split(",")
+        votes[name_key(r["name"])].update(cues + ["personal" if r["role"] or "honorific" in cues else "-"])
     for r in rows:
         v = votes[name_key(r["name"])]
         single = len(r["name"].split()) == 1
@@ -66,7 +80,7 @@ def retype(rows: list[dict]) -> list[dict]:
             r["kind"] = "place"  # "in Brega", "in Ras Lanuf": places spaCy took for people
         elif r["kind"] == "org" and single and not r["name"].isupper() and v["loc"] > v["speech"]:
             r["kind"] = "place"  # "twenty-five in Kestrel"
-        elif r["kind"] == "org" and single and r["name"].isupper() and r["cue"] == "loc":
+        elif r["kind"] == "org" and single and r["name"].isupper() and "loc" in (r["cue"] or "").split(","):
             r["kind"] = "place"  # a dateline: "SØRHAVN, Luneria —"
     return rows
 
@@ -89,7 +103,7 @@ def finish(clusters: list[Cluster]) -> tuple[list[dict], dict[tuple[str, int, in
         evidence = sorted(c.evidence.values(), key=lambda e: -e["count"])[:MAX_EVIDENCE]
         records.append({"id": actor_id, "name": name, "type": c.kind,
                         "aliases": [f for f, _ in c.forms.most_common()],
-                        "roles": [r for r, _ in c.roles.most_common()], "evidence": evidence, "gender": gender,
+                        "roles": c.ranked_roles(), "evidence": evidence, "gender": gender,
                         "mentions": len(c.rows), "articles": len(c.articles)})
         for r in c.rows:
             assignment[(r["article_id"], r["paragraph"], r["start"])] = actor_id

@@ -16,6 +16,7 @@ from index.actors.aliases import (
     spelling_key,
 )
 from index.actors.clusters import DOMINANCE, Cluster
+from index.actors.local import is_table_name
 
 _GENERIC_PLACE_WORDS = frozenset("republic kingdom federation emirates islands sultanate".split())
 
@@ -31,7 +32,7 @@ def resolve_names(rows, acronyms, people: list[Cluster]) -> list[Cluster]:
             guesses.append(row)
             continue
         group = groups.setdefault(name_key(name), Cluster(kind))
-        group.canonical = group.canonical or (name if rule else None)
+        group.canonical = group.canonical or (name if rule or kind != row["kind"] or is_table_name(name) else None)
         group.add(row, rule, name)
     clusters = _merge_variants(list(groups.values()))
     _attach_demonym_guesses(guesses, clusters)
@@ -69,7 +70,8 @@ def _merge_variants(groups: list[Cluster]) -> list[Cluster]:
     for group in sorted(groups, key=lambda g: -len(g.rows)):
         name = group.label()
         key = tuple(spelling_key(w) for w in name_key(name).split())
-        home = next((c for c in by_key[key] if same_name(name, c.label())), None)
+        home = next((c for c in by_key[key] if same_name(name, c.label())
+                     and (c.kind == group.kind or name_key(name) == name_key(c.label()))), None)
         if home is None:
             by_key[key].append(group)
             out.append(group)
@@ -114,9 +116,14 @@ def _fix_types(clusters: list[Cluster], people: list[Cluster]) -> list[Cluster]:
         owners.sort(key=lambda p: -len(p.articles))
         dominant = len(owners) == 1 or bool(owners and len(owners[0].articles) >= DOMINANCE * len(owners[1].articles))
         owner = owners[0] if dominant else None
-        cues = Counter(r["cue"] for r in group.rows)
-        fits = owner is not None and not group.canonical and group.kind == "org" and (
-            len(words) > 1 or cues["speech"] > cues["loc"] or len(owner.rows) >= 2 * len(group.rows))
+        cues = Counter(c for r in group.rows for c in (r["cue"] or "-").split(","))
+        placed = cues["loc"] + cues["owner"]
+        fits = owner is not None and not group.canonical and (
+            group.kind == "org" and (len(words) > 1 or cues["speech"] > cues["loc"]
+                                     or len(owner.rows) >= 2 * len(group.rows))
+            # "Blinken" tagged a place where the article never wrote his full name: no place context at all
+            or group.kind == "place" and placed == 0 and len(owner.articles) >= 2
+            and len(owner.rows) >= 2 * len(group.rows))
         if fits and owner is not None:
             owner.absorb(group, "type-fix")
         else:

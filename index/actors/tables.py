@@ -12,9 +12,9 @@ chancellor premier governor mayor senator sen. rep. representative congressman c
 spokesman spokeswoman spokesperson chief commander colonel col. gen. lt. lieutenant captain capt. admiral marshal
 director chairman chairwoman chair head pope ayatollah imam cleric judge justice prosecutor official diplomat
 mediator ceo founder candidate vice-president dictator strongman ruler adviser advisor aide officer attorney
-editor correspondent analyst professor prof. dr. doctor activist laureate coordinator commissioner negotiator
+editor correspondent analyst professor activist laureate coordinator commissioner negotiator
 speaker counsel prophet monarch crown pm mp vp lawmaker legislator mufti sergeant sgt. major maj. brigadier
-field-marshal
+field-marshal director-general attorney-general governor-general commander-in-chief editor-in-chief chief-of-staff
 """.split())
 
 # Words that may precede a head inside a title ("*Foreign* Minister", "*former* president").
@@ -25,6 +25,12 @@ justice information health energy trade affairs high supreme new longtime vetera
 interim transitional executive managing general chief lead special first second grand crown royal labour labor
 education culture media human rights intelligence police air force armed forces rebel-held
 self-declared self-styled de facto then ex army-backed
+""".split())
+
+# Forms of address that belong to the name as written, never to a role ("Dr. Tedros", "Ayatollah Ali Khamenei").
+NAME_PREFIXES = frozenset("""
+mr mr. mrs mrs. ms ms. miss mx mx. sir dame lord lady madam mme mme. monsieur mister dr dr. doctor prof prof.
+professor sheikh sheik shaikh ayatollah imam rev rev. reverend rabbi haji hajji hajj sayyid
 """.split())
 
 # Honorifics: not roles, but a cheap gender hint.
@@ -109,4 +115,9 @@ CANONICAL_NAMES = {
     "the united kingdom": "United Kingdom", "the united states": "United States", "the netherlands": "Netherlands",
     "holland": "Netherlands", "russian federation": "Russia", "u s": "United States", "u k": "United Kingdom",
     "un": "United Nations", "u n": "United Nations",
+    # ISO 3166 names (pycountry) that differ from the usual English one.
+    "syrian arab republic": "Syria", "viet nam": "Vietnam", "turkiye": "Turkey",
+    "czechia": "Czech Republic", "lao people s democratic republic": "Laos", "republic of korea": "South Korea",
+    "democratic people s republic of korea": "North Korea", "state of palestine": "Palestine",
+    "palestinian territories": "Palestine", "libyan arab jamahiriya": "Libya", "state of libya": "Libya",
 }

@@ -17,7 +17,7 @@ from index.actors.aliases import (
     spelling_key,
     split_title,
 )
-from index.actors.resolve import finish, resolve_people
+from index.actors.resolve import cluster_rows, finish
 
 
 @pytest.mark.parametrize("spelling", ["Gaddafi", "Gadhafi", "Qaddafi", "Kadhafi", "Khadafy", "Gadaffi"])
@@ -98,11 +98,11 @@ def test_acronyms_defined_in_text():
 
 def _row(article, paragraph, name, role=None):
     return {"article_id": article, "paragraph": paragraph, "start": 0, "end": len(name), "surface": name,
-            "name": name, "kind": "person", "role": role, "gender": None, "cue": None, "actor_id": None}
+            "name": name, "kind": "person", "role": role, "gender": None, "cue": None, "zone": None, "actor_id": None}
 
 
 def _people(rows):
-    records, assignment = finish(resolve_people(rows))
+    records, assignment = finish(cluster_rows(sorted(rows, key=lambda r: r["article_id"]), []))
     return {r["name"]: r for r in records}, assignment
 
 
