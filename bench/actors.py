@@ -1,121 +1,144 @@
-"""Actor extraction at ingest: throughput, cost against the bare embedding model, alias quality.
+"""Actor index benchmark: quality on the labelled dev set, and resolution time against a baseline.
 
-Usage: python bench/actors.py [--limit N] [--skip-ingest] [--skip-quality] [--top N]
-Targets (issue 5): ingest with extraction on <= 1.5x the bare embedding model over the same
-paragraphs. The alias-quality part extracts and resolves all of timeline17-dev (Libya, Egypt)
-without embeddings and lists every canonical actor with more than one alias, for checking by hand.
+Usage: python bench/actors.py [--baseline REF] [--incremental N] [--topics libya,egypt,rtqa,seed]
+  quality      merge precision/recall, type accuracy (actors with >= 5 mentions), roles, noise and alias
+               probes per dev topic (bench/actor_quality.py); seed and libya tuned the rules, egypt and rtqa
+               are held out.
+  --baseline   also times resolution by the code of a git REF (e.g. main) over the same articles, in this
+               run: ratios, not seconds, are comparable on a shared machine.
+  --incremental N  adds the last N articles after resolving the rest: time of the incremental pass against
+               a full pass, and how many mentions it assigns differently.
+Extraction reads spaCy Docs cached by bench/actor_corpus.py (parsed once per paragraph text).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from common import SHARED, read_jsonl, require, temp_config
+from common import ROOT
 
-from index.actors.extract import extract, store_mentions
-from index.actors.resolve import resolve_actors
-from index.catalog import Catalog
-from index.embed import MiniLMEmbeddings
-from index.models import model_dir
-from index.nlp import pipeline
-from index.sources import from_record
-from index.store import Index
+SRC = os.environ.get("NEWSBOT_BENCH_SRC")  # set for the baseline child: import index/ from that tree
+if SRC:
+    sys.path.insert(0, SRC)
 
-TOPICS = ("LibyaWar_reuters", "EgyptianProtest_cnn")
+from actor_corpus import available_topics, bare_catalog, parsed, topic_articles  # noqa: E402
 
 
-def load(limit: int | None) -> list:
-    """Articles of both topics, half of `limit` from each (all when limit is None)."""
-    folder = require(SHARED / "timeline17-dev")
-    articles = []
-    for topic in TOPICS:
-        path = folder / f"{topic}.articles.jsonl"
-        rows = read_jsonl(path, (limit + 1) // 2 if limit else None)
-        articles += [from_record(r, f"{path.name}:{i}") for i, r in enumerate(rows, 1)]
-    return articles
+def build(topics: list[str], folder: Path | None = None, skip: int = 0):
+    """A bare catalog of the topics' articles with mentions stored; the last `skip` articles held back."""
+    from index.actors.extract import store_mentions
 
-
-def throughput(articles: list) -> None:
-    started = time.perf_counter()
-    pipeline()
-    print(f"spaCy load            {time.perf_counter() - started:7.2f} s  (once per process)")
-    paragraphs = sum(len(a.indexable) for a in articles)
-    started, cpu = time.perf_counter(), time.process_time()
-    mentions, _ = extract(articles)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(f"extraction            {seconds:7.2f} s  {paragraphs / seconds:7.1f} paragraphs/s"
-          f"  ({len(mentions)} mentions in {paragraphs} paragraphs; CPU {cpu:.2f} s = {paragraphs / cpu:.0f}/s)")
-
-
-def ingest_ratio(articles: list) -> None:
-    config = temp_config(extract_actors=True)
-    embeddings = MiniLMEmbeddings(model_dir(config.models_dir), batch_size=config.embed_batch_size)
-    texts = [f"{a.title}\n\n{p.text}" for a in articles for p in a.indexable]
-    embeddings.encode(texts[:32])  # warm-up, for both measurements alike
-    index = Index.open(config, embeddings=embeddings)
-    started, cpu = time.perf_counter(), time.process_time()
-    report = index.ingest(articles)
-    ingest_s, ingest_cpu = time.perf_counter() - started, time.process_time() - cpu
-    started = time.perf_counter()
-    resolve_actors(index.catalog)
-    resolve_s = time.perf_counter() - started
-    started, cpu = time.perf_counter(), time.process_time()
-    embeddings.encode(texts)
-    bare_s, bare_cpu = time.perf_counter() - started, time.process_time() - cpu
-    print(f"ingest, actors on     {ingest_s:7.2f} s  {report.paragraphs / ingest_s:7.1f} paragraphs/s"
-          f"  ({len(report.added)} articles; CPU {ingest_cpu:.1f} s)")
-    print(f"bare embedding model  {bare_s:7.2f} s  {len(texts) / bare_s:7.1f} paragraphs/s  (CPU {bare_cpu:.1f} s)")
-    print(f"ratio ingest/bare = {ingest_s / bare_s:.3f} wall, {ingest_cpu / bare_cpu:.3f} CPU  (target <= 1.5)")
-    print(f"alias resolution (whole corpus, included above) {resolve_s:.2f} s")
-    index.close()
-
-
-def quality(top: int) -> None:
-    """Extract and resolve all of timeline17-dev into a bare catalog; print merged actors."""
-    articles = load(None)
-    catalog = Catalog(Path(tempfile.mkdtemp(prefix="newsbot-actors-")) / "catalog.sqlite3")
-    for article in articles:
-        if catalog.state(article.id) is None and not catalog.id_by_hash(article.content_hash):
-            catalog.add_pending(article)
+    articles = [a for t in topics for a in topic_articles(t)]
+    catalog = bare_catalog(articles, folder)
     stored = list(catalog.articles(catalog.pending_ids()).values())
-    started = time.perf_counter()
-    for start in range(0, len(stored), 32):
-        store_mentions(catalog, stored[start:start + 32])
-    extract_s = time.perf_counter() - started
+    held, stored = stored[len(stored) - skip:] if skip else [], stored[:len(stored) - skip] if skip else stored
+    docs: dict[str, list] = {}
+    for item in parsed(stored + held):
+        docs.setdefault(item[0].id, []).append(item)
+    for start in range(0, len(stored), 64):
+        chunk = stored[start:start + 64]
+        store_mentions(catalog, chunk, [d for a in chunk for d in docs.get(a.id, [])])
+    ids = {t: {a.id for a in topic_articles(t)} for t in topics}
+    return catalog, ids, held, docs
+
+
+def time_full(topics: list[str], repeat: int = 3) -> float:
+    """Best of `repeat` full resolutions of the topics (seconds)."""
+    from index.actors.resolve import resolve_actors
+
+    catalog, _, _, _ = build(topics)
+    best = float("inf")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        resolve_actors(catalog)
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+def baseline_seconds(ref: str, topics: list[str]) -> float:
+    """Full resolution time by the code at git REF, measured in a child process over the same articles."""
+    tree = Path(tempfile.mkdtemp(prefix="newsbot-baseline-"))
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "index"], check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    env = {**os.environ, "NEWSBOT_BENCH_SRC": str(tree)}
+    out = subprocess.run([sys.executable, __file__, "--time-only", "--topics", ",".join(topics)], env=env,
+                         check=True, capture_output=True, text=True).stdout
+    return float(out.strip().splitlines()[-1])
+
+
+def quality(topics: list[str]) -> None:
+    from actor_quality import score
+
+    from index.actors.resolve import resolve_actors
+
+    catalog, ids, _, _ = build(topics)
     started = time.perf_counter()
     counts = resolve_actors(catalog)
-    resolve_s = time.perf_counter() - started
-    paragraphs = sum(len(a.indexable) for a in stored)
-    print(f"\nall of timeline17-dev: {len(stored)} articles, {paragraphs} paragraphs, extraction {extract_s:.1f} s"
-          f" ({paragraphs / extract_s:.0f} paragraphs/s), resolution {resolve_s:.2f} s")
-    print(f"mentions {counts['mentions']}, resolved {counts['resolved']}, canonical actors {counts['actors']}")
+    print(f"resolution of {sum(len(v) for v in ids.values())} articles: {time.perf_counter() - started:.2f} s, "
+          f"{counts['mentions']} mentions -> {counts['actors']} actors")
+    print(f"{'topic':8} {'precision':>9} {'recall':>7} {'types':>6} {'roles':>6} {'noise':>6} {'probes':>7}  pairs")
+    for topic, f in score(catalog, ids).items():
+        print(f"{topic:8} {f['precision']:9.3f} {f['recall']:7.3f} {f['type_accuracy']:6.3f} {f['roles']:6.3f}"
+              f" {f['noise']:6.3f} {f['probes']:7.3f}  {f['pairs']} ({f['typed']} typed)")
+
+
+_KEYS = "SELECT article_id || ':' || paragraph || ':' || start, actor_id FROM mentions"
+
+
+def incremental(topics: list[str], n: int) -> None:
+    from index.actors.extract import store_mentions
+    from index.actors.incremental import resolve_pending
+    from index.actors.resolve import resolve_actors
+
+    catalog, _, held, docs = build(topics, skip=n)
+    resolve_actors(catalog)
+    store_mentions(catalog, held, [d for a in held for d in docs.get(a.id, [])])
+    started = time.perf_counter()
+    resolve_pending(catalog)
+    inc_s = time.perf_counter() - started
     with catalog.lock:
-        rows = catalog.conn.execute("SELECT name, type, aliases, articles, evidence FROM actors"
-                                    " WHERE json_array_length(aliases) > 1 ORDER BY articles DESC").fetchall()
-    print(f"\n{len(rows)} canonical actors with more than one alias; the {top} most covered:")
-    for name, kind, aliases, articles_n, evidence in rows[:top]:
-        rules = sorted({e["rule"] for e in json.loads(evidence)})
-        print(f"- {name} [{kind}, {articles_n} articles] aliases: {', '.join(json.loads(aliases)[:14])}"
-              f"\n    rules: {', '.join(rules)}")
+        inc = dict(catalog.conn.execute(_KEYS))
+        names = dict(catalog.conn.execute("SELECT id, name FROM actors"))
+    started = time.perf_counter()
+    resolve_actors(catalog)
+    full_s = time.perf_counter() - started
+    with catalog.lock:
+        full = dict(catalog.conn.execute(_KEYS))
+        full_names = dict(catalog.conn.execute("SELECT id, name FROM actors"))
+    differ = sum(names.get(inc[k]) != full_names.get(full[k]) for k in full)
+    print(f"incremental pass after {n} new articles: {inc_s:.2f} s; full pass {full_s:.2f} s "
+          f"(ratio {inc_s / full_s:.3f}); mentions whose actor differs from the full pass: {differ} of {len(full)}"
+          f" ({differ / max(len(full), 1):.2%})")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--limit", type=int, default=150, help="articles for the throughput runs (half per topic)")
-    parser.add_argument("--skip-ingest", action="store_true", help="no embedding run (it takes minutes)")
-    parser.add_argument("--skip-quality", action="store_true", help="no alias-quality report")
-    parser.add_argument("--top", type=int, default=60, help="merged actors to list")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--topics", default=",".join(available_topics()))
+    parser.add_argument("--baseline", help="git ref whose resolution time is the baseline, e.g. main")
+    parser.add_argument("--incremental", type=int, default=0, help="articles added after a full resolution")
+    parser.add_argument("--time-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    articles = load(args.limit)
-    throughput(articles)
-    if not args.skip_ingest:
-        ingest_ratio(articles)
-    if not args.skip_quality:
-        quality(args.top)
+    topics = [t for t in args.topics.split(",") if t]
+    if not topics:
+        print("skipped: no dev data")
+        return
+    if args.time_only:
+        print(json.dumps(time_full(topics)))
+        return
+    quality(topics)
+    if args.baseline:
+        ours, theirs = time_full(topics), baseline_seconds(args.baseline, topics)
+        print(f"full resolution: {ours:.2f} s here, {theirs:.2f} s at {args.baseline} (ratio {ours / theirs:.2f},"
+              f" target <= 2.0)")
+    if args.incremental:
+        incremental(topics, args.incremental)
 
 
 if __name__ == "__main__":

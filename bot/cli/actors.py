@@ -54,8 +54,9 @@ def actor_cmd(
     resolution = resolve_name(index.catalog, name)
     if resolution.actor is None:
         choices = [a.name for a in resolution.candidates] or suggest(index.catalog, name)
-        if resolution.ambiguous:
-            message = f"'{name}' could mean several actors: {', '.join(choices[:8])}; give a fuller name"
+        if resolution.ambiguous:  # each with its main role, so the reader can tell namesakes apart
+            listed = [a.name + (f" ({a.main_role})" if a.main_role else "") for a in resolution.candidates[:8]]
+            message = f"'{name}' could mean several actors: {', '.join(listed)}; give a fuller name"
         else:
             message = f"no actor named '{name}'" + (f"; did you mean: {', '.join(choices)}?" if choices else "")
         _fail(message, as_json, suggestions=choices)

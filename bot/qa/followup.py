@@ -16,9 +16,10 @@ from bot.qa.memory import Turn
 MALE_PRONOUNS = {"he": "{}", "him": "{}", "his": "{}'s"}
 FEMALE_PRONOUNS = {"she": "{}", "her": "{}", "hers": "{}'s"}
 GROUP_PRONOUNS = {"they": "{}", "them": "{}", "their": "{}'s"}
-_DESCRIPTION = re.compile(r"\bthe\s+((?:foreign |prime |defen[cs]e |vice |deputy )?(?:minister|president|general|"
-                          r"secretary|chancellor|king|leader|envoy|mediator|spokesman|spokeswoman|ambassador|"
-                          r"mayor|governor|ceo|commander|premier))\b", re.IGNORECASE)
+_DESCRIPTION = re.compile(r"\bthe\s+((?:[A-Z][a-z]+(?:an|ish|ese|i|ic)\s+)?(?:foreign |prime |defen[cs]e |vice |"
+                          r"deputy )?(?:minister|president|general|secretary|chancellor|king|leader|envoy|mediator|"
+                          r"spokesman|spokeswoman|ambassador|mayor|governor|ceo|commander|premier))\b",
+                          re.IGNORECASE)
 
 
 def condense(question: str, history: Sequence[Turn], find: EntityFinder = heuristic_entities) -> str:
@@ -46,11 +47,18 @@ def _recent_entities(history: Sequence[Turn], find: EntityFinder) -> list[Entity
 
 
 def _by_role(match: re.Match, recent: list[Entity]) -> str:
+    """'the Turkish minister' -> the most recent person whose roles hold 'minister' and, when one is said,
+    the nationality ('turkish'); the head word alone when no one has both."""
     wanted = match.group(1).lower().split()
-    for entity in recent:
-        if entity.type == "person" and set(wanted[-1:]) <= set(entity.roles):
-            return entity.name
+    people = [e for e in recent if e.type == "person"]
+    for needed in (set(w for w in wanted if w not in _PLAIN), set(wanted[-1:])):
+        for entity in people:
+            if needed <= set(entity.roles):
+                return entity.name
     return match.group(0)
+
+
+_PLAIN = frozenset("foreign prime defence defense vice deputy".split())
 
 
 def _replace_pronouns(text: str, table: dict[str, str], entity: Entity | None) -> str:

@@ -18,6 +18,7 @@ from index.articles import Article
 
 log = logging.getLogger(__name__)
 MAX_ACTORS = 8
+PERSON_WEIGHT = 3
 MAX_PARAGRAPHS = 150  # NER over a very long article costs seconds; its actors show up early anyway
 
 
@@ -46,7 +47,14 @@ def _indexed(catalog, article_id: str) -> list[str]:
     except sqlite3.Error as exc:
         log.info("no actor index to read (%s)", exc)
         return []
-    return [actors[r[0]].name for r in rows if r[0] in actors][:MAX_ACTORS]
+    found = [(actors[r[0]], r[1], i) for i, r in enumerate(rows) if r[0] in actors]
+    found.sort(key=lambda t: (-t[1] * _weight(t[0].type), t[2]))
+    return [actor.name for actor, _, _ in found][:MAX_ACTORS]
+
+
+def _weight(kind: str) -> int:
+    """People are who a summary's reader asks about: a person named twice outranks a place named five times."""
+    return PERSON_WEIGHT if kind == "person" else 1
 
 
 def _extracted(article: Article) -> list[str]:
@@ -73,6 +81,6 @@ def rank_names(mentions: list[tuple[str, str]]) -> list[str]:
     for i, (name, kind) in enumerate(mentions):
         if kind == "person" and len(name.split()) == 1:
             name = next((full for full in people if full.split()[-1] == name), name)
-        counts[name] += 1
+        counts[name] += _weight(kind)
         first.setdefault(name, i)
     return sorted(counts, key=lambda n: (-counts[n], first[n]))

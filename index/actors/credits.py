@@ -34,6 +34,8 @@ _CALL_TO_ACTION = re.compile(
     r"^\W*(?:join|follow|subscribe|download|sign\s+up|click|tap|like|share|visit|check\s+out|get\s+the|"
     r"read\s+more|watch|listen|don['’]t\s+miss|never\s+miss|stay\s+(?:informed|updated)|install)\b.{0,200}?"
     r"\b(?:our|us|here|app|channel|newsletter|podcast|latest|updates|alerts|page|feed)\b", re.IGNORECASE)
+_CTA_WORDS = ("join", "follow", "subscribe", "download", "sign", "click", "tap", "like", "share", "visit", "check",
+              "get", "read", "watch", "listen", "don", "never", "stay", "install")
 _ATTRIBUTION_BEFORE = re.compile(r"(?:\b(?:reported|reports|told|according\s+to|said|quoted|citing|via|cited\s+by|"
                                  r"reporting\s+by|confirmed\s+to|in\s+an\s+interview\s+with)\s+(?:the\s+)?)$",
                                  re.IGNORECASE)
@@ -46,18 +48,30 @@ def furniture_spans(text: str, sentences: list[tuple[int, int]] | None = None) -
     spans: list[tuple[int, int]] = []
     if _DATELINE_ONLY.match(text):
         return [(0, len(text))]
-    head = _DATELINE.match(text)
+    lower = text.lower()
+    # Cheap tests first: most paragraphs hold none of these, and the patterns are costly to try everywhere.
+    head = _DATELINE.match(text) if any(d in text[:150] for d in ("-", "—", "–")) else None
     if head and _is_dateline(head.group(0)):
         spans.append((0, head.end()))
-    for pattern in (_CREDIT_PARENS, _PHOTO, _PIPE_CREDIT, _CREDIT_TAIL):
-        spans.extend(m.span() for m in pattern.finditer(text))
-    for m in _BRACKETED.finditer(text):
-        if name_key(m.group(0)[1:-1]) in known_orgs() and known_orgs()[name_key(m.group(0)[1:-1])][1] == "outlet":
-            spans.append(m.span())
-    for start, end in sentences or [(0, len(text))]:
-        if _CALL_TO_ACTION.match(text[start:end]):
+    for pattern, needed in ((_CREDIT_PARENS, "("), (_PHOTO, "/"), (_PHOTO, ":"), (_PIPE_CREDIT, "|"),
+                            (_CREDIT_TAIL, " by ")):
+        if needed in lower:
+            spans.extend(m.span() for m in pattern.finditer(text))
+    if "(" in text:
+        for m in _BRACKETED.finditer(text):
+            known = known_orgs().get(name_key(m.group(0)[1:-1]))
+            if known and known[1] == "outlet":
+                spans.append(m.span())
+    for start, end in sentences or _sentences(text):
+        if lower[start:end].lstrip(" \"'“‘(").startswith(_CTA_WORDS) and _CALL_TO_ACTION.match(text[start:end]):
             spans.append((start, end))
     return spans
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """Rough sentence ranges (a call to action opens one); spaCy's would cost a walk over every token."""
+    starts = [0] + [m.end() for m in re.finditer(r"[.!?]['\"”’)]*\s+", text)]
+    return list(zip(starts, starts[1:] + [len(text)], strict=True))
 
 
 def _is_dateline(prefix: str) -> bool:

@@ -39,6 +39,10 @@ CREATE TABLE IF NOT EXISTS mentions (
     PRIMARY KEY (article_id, paragraph, start)
 );
 CREATE INDEX IF NOT EXISTS mentions_actor ON mentions(actor_id);
+CREATE INDEX IF NOT EXISTS mentions_name ON mentions(name);
+CREATE TABLE IF NOT EXISTS actor_queue (     -- articles whose mentions no resolution has seen yet
+    article_id TEXT PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE
+);
 CREATE TABLE IF NOT EXISTS acronyms (
     article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
     paragraph INTEGER NOT NULL,
@@ -118,6 +122,7 @@ def store_mentions(catalog: Catalog, articles: Sequence[Article], docs: Parsed |
             [(m.article_id, m.paragraph, m.start, m.end, m.surface, m.name, m.kind, m.role, m.gender, m.cue, m.zone)
              for m in mentions])
         catalog.conn.executemany("INSERT OR REPLACE INTO acronyms VALUES (?,?,?,?)", acronyms)
+        catalog.conn.executemany("INSERT OR IGNORE INTO actor_queue VALUES (?)", ids)
         # Aliases depend on the whole corpus, so resolution reruns after this batch.
         catalog.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('actors_dirty', '1')")
     return len(mentions)
@@ -149,7 +154,7 @@ def _paragraph_mentions(doc, article: Article, number: int, common: set[str]) ->
     inside = {i for start, (role, first) in titles.items() if role for i in range(first + 1, start)}
     source = fold(article.source or "")
     text = doc.text
-    furniture = furniture_spans(text, [(s.start_char, s.end_char) for s in doc.sents])
+    furniture = furniture_spans(text)
     zone = "caption" if is_caption(text) else None
     out: list[Mention] = []
     for ent in doc.ents:

@@ -23,7 +23,7 @@ from index.actors.aliases import (
     same_tokens,
     spelling_key,
 )
-from index.actors.clusters import Cluster
+from index.actors.clusters import DOMINANCE, Cluster
 from index.actors.known import known_countries, known_orgs
 
 ARTICLE_DOMINANCE = 2  # a surname shared by two full names goes to one only if it has this many times the mentions
@@ -40,7 +40,24 @@ def table_kind(name: str) -> str | None:
     return "place" if key in known_countries() else "org" if key in known_orgs() else None
 
 
-def local_people(rows: list[dict]) -> tuple[list[Cluster], list[dict]]:
+Namesakes = dict[str, Counter]  # light(surname) -> Counter(full name tokens -> articles naming them in full)
+
+
+def namesakes(rows: list[dict]) -> Namesakes:
+    """How many articles name each full name, by surname, over the whole batch being resolved."""
+    seen: dict[str, set[tuple]] = defaultdict(set)
+    for r in rows:
+        if r["kind"] == "person":
+            words = name_tokens(r["name"])
+            if len(words) >= 2:
+                seen[light(words[-1])].add((words, r["article_id"]))
+    out: Namesakes = defaultdict(Counter)
+    for surname, pairs in seen.items():
+        out[surname].update(words for words, _ in pairs)
+    return out
+
+
+def local_people(rows: list[dict], corpus: Namesakes | None = None) -> tuple[list[Cluster], list[dict]]:
     """(person clusters of one article, the article's other rows) — rows are one article's mentions."""
     for r in rows:
         if r["kind"] == "person" and len(r["name"].split()) > 1 and table_kind(r["name"]):
@@ -61,7 +78,7 @@ def local_people(rows: list[dict]) -> tuple[list[Cluster], list[dict]]:
             continue
         word = tokens[id(r)][0] if len(tokens[id(r)]) == 1 else None
         if word:
-            home = _surname_home(r, word, clusters)
+            home = _surname_home(r, word, clusters, corpus or {})
         else:  # "Hakan Fidan" tagged ORG once, in an article that names him as a person
             home = next((c for c in clusters if same_tokens(tokens[id(r)], c.tokens)), None) \
                 if not is_table_name(r["name"]) else None
@@ -79,6 +96,17 @@ def local_people(rows: list[dict]) -> tuple[list[Cluster], list[dict]]:
         else:
             rest.append(r)
     return clusters + list(bare.values()), rest
+
+
+def _famous_namesake(here: Cluster, corpus: Namesakes) -> bool:
+    """Another person of this surname whom the corpus names in full in DOMINANCE times more articles."""
+    named = corpus.get(light(here.tokens[-1]))
+    if not named:
+        return False
+    mine = sum(n for words, n in named.items() if same_tokens(words, here.tokens) or is_subname(words, here.tokens)
+               or is_subname(here.tokens, words))
+    return any(n >= DOMINANCE * max(mine, 1) and n >= 3 for words, n in named.items()
+               if words[0] != here.tokens[0] and not same_tokens(words, here.tokens))
 
 
 def _trim_glued(name: str, words: tuple[str, ...], others: set[str]) -> str:
@@ -116,18 +144,29 @@ def _group_full(full: list[dict], tokens) -> list[Cluster]:
     return clusters
 
 
-def _surname_home(row: dict, word: str, clusters: list[Cluster]) -> Cluster | None:
+def _surname_home(row: dict, word: str, clusters: list[Cluster], corpus: Namesakes) -> Cluster | None:
     """The full name of this article whose surname the lone word is, if one is clearly meant."""
     if row["kind"] != "person" and is_table_name(row["name"]):
         return None  # "Jordan" the country, not Michael Jordan's surname, unless spaCy read a person
-    same = light if row["kind"] != "person" else None
+    same = light if row["kind"] != "person" or is_table_name(row["name"]) else None  # Cameroon is not Cameron
     fits = [c for c in clusters if (light(word) == light(c.tokens[-1]) if same else same_bare_word(word, c.tokens[-1]))]
+    if len(fits) == 1 and _famous_namesake(fits[0], corpus):
+        return None  # "Saif al-Islam Gaddafi ... Gaddafi": the corpus decides which Gaddafi
     if len(fits) <= 1:
         return fits[0] if fits else None
     if row["role"]:
         by_role = [c for c in fits if role_head(row["role"]) in c.role_heads]
         if len(by_role) == 1:
             return by_role[0]
-    counts = Counter({id(c): sum(len(r["name"].split()) > 1 for r in c.rows) for c in fits})  # full names only
-    ranked = sorted(fits, key=lambda c: -counts[id(c)])
-    return ranked[0] if counts[id(ranked[0])] >= ARTICLE_DOMINANCE * counts[id(ranked[1])] else None
+    # Full names ending in this surname, here and across the corpus: the article's lead, unless the corpus
+    # knows the other one far better (an article on Saif al-Islam Gaddafi still calls his father "Gaddafi").
+    here = Counter({id(c): sum(len(r["name"].split()) > 1 and r["name"].split()[-1] == c.forms.most_common(1)[0][0]
+                               .split()[-1] for r in c.rows) for c in fits})
+    named = corpus.get(light(word), Counter())
+    wide = Counter({id(c): sum(n for w, n in named.items() if same_tokens(w, c.tokens)) for c in fits})
+    for counts in (wide, here):
+        ranked = sorted(fits, key=lambda c: -counts[id(c)])
+        factor = DOMINANCE if counts is wide else ARTICLE_DOMINANCE
+        if counts[id(ranked[0])] >= factor * max(counts[id(ranked[1])], 1):
+            return ranked[0]
+    return None

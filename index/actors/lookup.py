@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from index.actors.aliases import clean_name, fold, name_tokens, same_bare_word, same_tokens, spelling_key, split_title
+from index.actors.clusters import role_key
 from index.actors.extract import ensure_schema
 from index.actors.resolve import DOMINANCE, resolve_if_dirty
 from index.actors.tables import DEMONYMS, TITLE_HEADS
@@ -53,9 +54,11 @@ class Actor:
 
     @property
     def title_words(self) -> tuple[str, ...]:
-        """Lower-case title words of the roles ('foreign', 'minister'), for matching 'the foreign minister'."""
-        words = {w for role in self.roles for w in re.findall(r"[a-z-]+", role.lower())}
-        return tuple(sorted(w for w in words if w in TITLE_HEADS or w in {"foreign", "prime", "vice", "deputy"}))
+        """Lower-case title and nationality words of the roles ('turkish', 'foreign', 'minister'), for
+        matching 'the Turkish minister' ("Turkey's Foreign Minister" gives 'turkish' too)."""
+        words = {w for role in self.roles for w in re.findall(r"[a-z-]+", role_key(role))}
+        keep = TITLE_HEADS | {"foreign", "prime", "vice", "deputy"} | set(DEMONYMS)
+        return tuple(sorted(w for w in words if w in keep))
 
     def to_json(self) -> dict:
         return {"id": self.id, "name": self.name, "type": self.type, "aliases": list(self.aliases),

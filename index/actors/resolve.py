@@ -15,18 +15,20 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from itertools import groupby
 
 from index.actors.aliases import name_key, name_tokens, same_word
 from index.actors.clusters import DOMINANCE, Cluster
-from index.actors.local import local_people
+from index.actors.local import local_people, namesakes
 from index.actors.resolve_names import resolve_names
 from index.actors.resolve_people import resolve_people
 from index.catalog import Catalog
 
-__all__ = ["DOMINANCE", "finish", "resolve_actors", "resolve_if_dirty", "resolve_names", "resolve_people", "retype"]
+__all__ = ["DOMINANCE", "cluster_rows", "finish", "resolve_actors", "resolve_if_dirty", "resolve_names",
+           "resolve_people", "retype", "write"]
 
-MAX_EVIDENCE = 40  # merge records kept per actor (the most frequent ones)
+MAX_EVIDENCE = 400  # merge records kept per actor: one per (rule, form), so in practice all of them
 _COLUMNS = "article_id, paragraph, start, surface, name, kind, role, gender, cue, zone, actor_id"
 
 
@@ -41,7 +43,7 @@ def resolve_actors(catalog: Catalog) -> dict[str, int]:
         acronyms = catalog.conn.execute("SELECT * FROM acronyms").fetchall()
     clusters = cluster_rows(rows, acronyms)
     records, assignment = finish(clusters)
-    _write(catalog, rows, records, assignment)
+    write(catalog, rows, records, assignment)
     return {"mentions": len(rows), "actors": len(records), "resolved": len(assignment)}
 
 
@@ -49,8 +51,10 @@ def cluster_rows(rows: list[dict], acronyms) -> list[Cluster]:
     """Mentions (sorted by article) -> actors: each article's people first, then across the corpus."""
     people: list[Cluster] = []
     rest: list[dict] = []
-    for _, group in groupby(retype(rows), key=lambda r: r["article_id"]):
-        found, others = local_people(list(group))
+    rows = retype(rows)
+    corpus = namesakes(rows)
+    for _, group in groupby(rows, key=lambda r: r["article_id"]):
+        found, others = local_people(list(group), corpus)
         people += found
         rest += others
     clusters = resolve_people(people)
@@ -58,10 +62,13 @@ def cluster_rows(rows: list[dict], acronyms) -> list[Cluster]:
 
 
 def resolve_if_dirty(catalog: Catalog) -> bool:
-    """Resolve when mentions changed since the last resolution (e.g. an ingest was interrupted)."""
+    """Resolve when mentions changed since the last resolution: the new articles only (see
+    `index.actors.incremental`), or everything when there is no resolution to build on."""
     if catalog.get_meta("actors_dirty") != "1":
         return False
-    resolve_actors(catalog)
+    from index.actors.incremental import resolve_pending
+
+    resolve_pending(catalog)
     return True
 
 
@@ -85,8 +92,11 @@ def retype(rows: list[dict]) -> list[dict]:
     return rows
 
 
-def finish(clusters: list[Cluster]) -> tuple[list[dict], dict[tuple[str, int, int], str]]:
-    """Actor records (id, name, aliases, roles, evidence, ...) and the mention -> actor id map."""
+def finish(clusters: list[Cluster], taken: set[str] | frozenset[str] = frozenset(),
+           ) -> tuple[list[dict], dict[tuple[str, int, int], str]]:
+    """Actor records (id, name, aliases, roles, evidence, ...) and the mention -> actor id map.
+
+    `taken` are ids of actors kept from an earlier resolution, which new records must not reuse."""
     records: list[dict] = []
     assignment: dict[tuple[str, int, int], str] = {}
     used: Counter[tuple[str, str]] = Counter()
@@ -95,8 +105,10 @@ def finish(clusters: list[Cluster]) -> tuple[list[dict], dict[tuple[str, int, in
             continue
         name = _display_name(c)
         slug = re.sub(r"[^a-z0-9]+", "-", name_key(name)).strip("-") or "x"
-        used[(c.kind, slug)] += 1
-        actor_id = f"{c.kind}:{slug}" + (f"-{used[(c.kind, slug)]}" if used[(c.kind, slug)] > 1 else "")
+        actor_id = ""
+        while not actor_id or actor_id in taken:
+            used[(c.kind, slug)] += 1
+            actor_id = f"{c.kind}:{slug}" + (f"-{used[(c.kind, slug)]}" if used[(c.kind, slug)] > 1 else "")
         genders = Counter(r["gender"] for r in c.rows if r["gender"])
         top = genders.most_common(1)
         gender = top[0][0] if top and top[0][1] * 3 >= 2 * sum(genders.values()) else None
@@ -127,13 +139,20 @@ def _display_name(c: Cluster) -> str:
     return (mixed or [forms[0][0]])[0]
 
 
-def _write(catalog: Catalog, rows, records: list[dict], assignment) -> None:
+def write(catalog: Catalog, rows, records: list[dict], assignment, replaced: set[str] | None = None,
+          queued: Sequence[str] = ()) -> None:
+    """Store the records and the rows' actor ids in one transaction; `replaced` None = every actor."""
     changed = [(assignment.get((r["article_id"], r["paragraph"], r["start"])), r["article_id"], r["paragraph"],
                 r["start"]) for r in rows
                if assignment.get((r["article_id"], r["paragraph"], r["start"])) != r["actor_id"]]
     with catalog.lock, catalog.conn:
         catalog.conn.execute("BEGIN IMMEDIATE")
-        catalog.conn.execute("DELETE FROM actors")
+        if replaced is None:
+            catalog.conn.execute("DELETE FROM actors")
+            catalog.conn.execute("DELETE FROM actor_queue")
+        else:
+            catalog.conn.executemany("DELETE FROM actors WHERE id=?", [(i,) for i in replaced])
+            catalog.conn.executemany("DELETE FROM actor_queue WHERE article_id=?", [(a,) for a in queued])
         catalog.conn.executemany(
             "INSERT INTO actors (id, name, type, aliases, roles, evidence, gender, mentions, articles)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
