@@ -6,6 +6,7 @@ resolution inside an ingest, and everything in bot/ reads actors through `lookup
 """
 
 from index.actors.extract import extract, store_mentions
+from index.actors.incremental import resolve_if_dirty
 from index.actors.lookup import (
     Actor,
     Resolution,
@@ -17,7 +18,6 @@ from index.actors.lookup import (
     resolve_name,
     suggest,
 )
-from index.actors.resolve import resolve_if_dirty
 
 __all__ = ["Actor", "Resolution", "actors_in_text", "boost_keys", "directory", "extract", "lookup",
            "paragraph_keys", "resolve_if_dirty", "resolve_name", "store_mentions", "suggest"]

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 
 from rapidfuzz import fuzz
 
+from index.actors.known import fold, known_countries, known_orgs, name_key
 from index.actors.tables import (
     ACRONYMS,
     CANONICAL_NAMES,
@@ -38,12 +38,6 @@ _COUNTRY_NAMES = frozenset(c.lower() for c in DEMONYMS.values())
 _KNOWN_TYPES = {name: kind for name, kind in ACRONYMS.values()}
 _ACRONYM_DEF = re.compile(
     r"((?:[A-Z][\w'’&-]*\s+(?:(?:of|for|and|the|on|in|de)\s+)*){1,8}[A-Z][\w'’&-]*)\s*\(\s*([A-Z][A-Za-z.&]{1,9})\s*\)")
-
-
-def fold(text: str) -> str:
-    """Lower case without accents (Sørhavn and SØRHAVN fold alike)."""
-    decomposed = unicodedata.normalize("NFKD", text.replace("ø", "o").replace("Ø", "O"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def clean_name(surface: str) -> str:
@@ -176,18 +170,8 @@ def is_subname(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
     return all(any(same_word(w, x) for x in rest) for w in short[1:-1])
 
 
-@functools.lru_cache(maxsize=200_000)
-def name_key(name: str) -> str:
-    """Folded, dot-free, punctuation-free key for organisations and places ('U.N.' -> 'un')."""
-    folded = fold(name).replace(".", "")
-    folded = re.sub(r"[^\w]+", " ", folded).strip()
-    return folded[4:] if folded.startswith("the ") else folded
-
-
 def canonical_org_place(name: str) -> tuple[str, str | None]:
     """(canonical name, forced type or None): 'U.N.' -> United Nations, 'Britain' -> United Kingdom."""
-    from index.actors.known import known_countries, known_orgs
-
     key = name_key(name)
     if key in CANONICAL_NAMES:
         target = CANONICAL_NAMES[key]

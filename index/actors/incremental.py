@@ -100,3 +100,12 @@ def _refresh(catalog: Catalog, actor_ids: set[str]) -> None:
         version = int(catalog.conn.execute("SELECT COALESCE((SELECT value FROM meta WHERE key='actors_version'),"
                                            " '0')").fetchone()[0]) + 1  # readers reload the directory
         catalog.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('actors_version', ?)", (str(version),))
+
+
+def resolve_if_dirty(catalog: Catalog) -> bool:
+    """Resolve when mentions changed since the last resolution: the new articles only, or everything
+    when there is no resolution to build on."""
+    if catalog.get_meta("actors_dirty") != "1":
+        return False
+    resolve_pending(catalog)
+    return True

@@ -8,6 +8,23 @@ companies and platforms spaCy tends to type as places or people, and every ISO 3
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (Sørhavn and SØRHAVN fold alike)."""
+    decomposed = unicodedata.normalize("NFKD", text.replace("ø", "o").replace("Ø", "O"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+
+@functools.lru_cache(maxsize=200_000)
+def name_key(name: str) -> str:
+    """Folded, dot-free, punctuation-free key for organisations and places ('U.N.' -> 'un')."""
+    folded = fold(name).replace(".", "")
+    folded = re.sub(r"[^\w]+", " ", folded).strip()
+    return folded[4:] if folded.startswith("the ") else folded
+
 
 # Canonical outlet name -> other ways articles write it.
 OUTLETS = {
@@ -51,8 +68,6 @@ Muslim-Brotherhood al-Qaeda ISIS Islamic-State
 @functools.cache
 def known_orgs() -> dict[str, tuple[str, str]]:
     """Folded name -> (canonical name, category: outlet | company | body)."""
-    from index.actors.aliases import name_key
-
     table: dict[str, tuple[str, str]] = {}
     for canonical, others in OUTLETS.items():
         for name in (canonical, *others):
@@ -69,7 +84,6 @@ def known_countries() -> dict[str, str]:
     """Folded country name -> the name newsbot uses (the demonym table's spelling where it has one)."""
     import pycountry
 
-    from index.actors.aliases import name_key
     from index.actors.tables import CANONICAL_NAMES, DEMONYMS
 
     ours = {name_key(c): c for c in DEMONYMS.values()}

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from index.actors.aliases import clean_name, fold, name_tokens, same_bare_word, same_tokens, spelling_key, split_title
-from index.actors.clusters import role_key
+from index.actors.clusters import DOMINANCE, role_key
 from index.actors.extract import ensure_schema
-from index.actors.resolve import DOMINANCE, resolve_if_dirty
+from index.actors.incremental import resolve_if_dirty
 from index.actors.tables import DEMONYMS, TITLE_HEADS
 from index.catalog import Catalog
 

@@ -25,7 +25,7 @@ from index.actors.resolve_names import resolve_names
 from index.actors.resolve_people import resolve_people
 from index.catalog import Catalog
 
-__all__ = ["DOMINANCE", "cluster_rows", "finish", "resolve_actors", "resolve_if_dirty", "resolve_names",
+__all__ = ["DOMINANCE", "cluster_rows", "finish", "resolve_actors", "resolve_names",
            "resolve_people", "retype", "write"]
 
 MAX_EVIDENCE = 400  # merge records kept per actor: one per (rule, form), so in practice all of them
@@ -59,17 +59,6 @@ def cluster_rows(rows: list[dict], acronyms) -> list[Cluster]:
         rest += others
     clusters = resolve_people(people)
     return clusters + resolve_names(rest, acronyms, clusters)
-
-
-def resolve_if_dirty(catalog: Catalog) -> bool:
-    """Resolve when mentions changed since the last resolution: the new articles only (see
-    `index.actors.incremental`), or everything when there is no resolution to build on."""
-    if catalog.get_meta("actors_dirty") != "1":
-        return False
-    from index.actors.incremental import resolve_pending
-
-    resolve_pending(catalog)
-    return True
 
 
 def retype(rows: list[dict]) -> list[dict]:
