@@ -1,8 +1,8 @@
 """The key actors of one article: from the actor index when the article is indexed, else found on the spot.
 
 Indexed articles use the resolved actors (canonical names, aliases merged). An article read only for a
-summary gets spaCy's mentions (index.actors.extract) grouped by name, a surname joining its full name; when
-actor extraction is off or unavailable, the capitalised-name heuristic of bot.entities stands in.
+summary is extracted and resolved the same way in a throwaway in-memory catalog; when actor extraction
+is off or unavailable, the capitalised-name heuristic of bot.entities stands in.
 """
 
 from __future__ import annotations
@@ -10,11 +10,14 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections import Counter
+from dataclasses import replace
+from pathlib import Path
 
 from bot.context import Context
 from bot.entities import heuristic_entities
-from index.actors import directory, extract
+from index.actors import directory, resolve_actors, store_mentions
 from index.articles import Article
+from index.catalog import Catalog
 
 log = logging.getLogger(__name__)
 MAX_ACTORS = 8
@@ -23,7 +26,7 @@ MAX_PARAGRAPHS = 150  # NER over a very long article costs seconds; its actors s
 
 
 def key_actors(ctx: Context, article: Article, indexed: bool) -> list[str]:
-    """Up to MAX_ACTORS names, most mentioned first (ties: first mentioned first)."""
+    """Up to MAX_ACTORS names, people weighted above places and organisations (ties: first mentioned first)."""
     if indexed:
         found = _indexed(ctx.index.catalog, article.id)
         if found:
@@ -36,33 +39,44 @@ def key_actors(ctx: Context, article: Article, indexed: bool) -> list[str]:
     return _heuristic(article)
 
 
-def _indexed(catalog, article_id: str) -> list[str]:
+def _indexed(catalog: Catalog, article_id: str) -> list[str]:
     try:
-        actors = directory(catalog).actors
-        with catalog.lock:
-            rows = catalog.conn.execute(
-                "SELECT actor_id, COUNT(*) AS n, MIN(paragraph * 100000 + start) AS first FROM mentions"
-                " WHERE article_id=? AND actor_id IS NOT NULL GROUP BY actor_id ORDER BY n DESC, first",
-                (article_id,)).fetchall()
+        actors = {a.id: (a.name, a.type) for a in directory(catalog).actors.values()}
+        return _ranked(catalog, article_id, actors)
     except sqlite3.Error as exc:
         log.info("no actor index to read (%s)", exc)
         return []
-    found = [(actors[r[0]], r[1], i) for i, r in enumerate(rows) if r[0] in actors]
-    found.sort(key=lambda t: (-t[1] * _weight(t[0].type), t[2]))
-    return [actor.name for actor, _, _ in found][:MAX_ACTORS]
+
+
+def _extracted(article: Article) -> list[str]:
+    """An article read only for a summary is resolved as ingest would resolve it, in a throwaway catalog:
+    its surnames join the full names it gives, whatever type spaCy guessed, and tables type its places."""
+    head = replace(article, paragraphs=tuple(article.indexable[:MAX_PARAGRAPHS]))
+    catalog = Catalog(Path(":memory:"))
+    try:
+        catalog.add_pending(head)
+        store_mentions(catalog, [head])
+        resolve_actors(catalog)
+        with catalog.lock:
+            rows = catalog.conn.execute("SELECT id, name, type FROM actors").fetchall()
+        return _ranked(catalog, head.id, {r[0]: (r[1], r[2]) for r in rows})
+    finally:
+        catalog.close()
+
+
+def _ranked(catalog: Catalog, article_id: str, actors: dict[str, tuple[str, str]]) -> list[str]:
+    with catalog.lock:
+        rows = catalog.conn.execute(
+            "SELECT actor_id, COUNT(*) AS n, MIN(paragraph * 100000 + start) AS first FROM mentions"
+            " WHERE article_id=? AND actor_id IS NOT NULL GROUP BY actor_id", (article_id,)).fetchall()
+    found = [(actors[r[0]], r[1] * _weight(actors[r[0]][1]), r[2]) for r in rows if r[0] in actors]
+    found.sort(key=lambda t: (-t[1], t[2]))
+    return [name for (name, _), _, _ in found][:MAX_ACTORS]
 
 
 def _weight(kind: str) -> int:
     """People are who a summary's reader asks about: a person named twice outranks a place named five times."""
     return PERSON_WEIGHT if kind == "person" else 1
-
-
-def _extracted(article: Article) -> list[str]:
-    from dataclasses import replace
-
-    head = replace(article, paragraphs=tuple(article.indexable[:MAX_PARAGRAPHS]))
-    mentions, _ = extract([head])
-    return rank_names([(m.name, m.kind) for m in mentions if m.kind in ("person", "org", "place")])[:MAX_ACTORS]
 
 
 def _heuristic(article: Article) -> list[str]:

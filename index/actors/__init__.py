@@ -18,6 +18,7 @@ from index.actors.lookup import (
     resolve_name,
     suggest,
 )
+from index.actors.resolve import resolve_actors
 
 __all__ = ["Actor", "Resolution", "actors_in_text", "boost_keys", "directory", "extract", "lookup",
-           "paragraph_keys", "resolve_if_dirty", "resolve_name", "store_mentions", "suggest"]
+           "paragraph_keys", "resolve_actors", "resolve_if_dirty", "resolve_name", "store_mentions", "suggest"]
