@@ -43,3 +43,19 @@ def test_actor_boost_does_not_make_unanswerable_questions_answerable(services):
     answered = [q.question for q in load_questions(EXAMPLES / "unanswerable.jsonl")
                 if not services.answerer.ask(q.question).abstained]
     assert answered == []
+
+
+def test_the_turkish_minister_stays_on_fidan_on_the_seed_article(shared_data, new_index, tmp_path, monkeypatch):
+    from index.sources import read_paths
+
+    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(var, raising=False)
+    index = new_index("seed")
+    index.ingest(read_paths([shared_data / "seed" / "blinken-turkey.txt"], 200_000))
+    svc = Services.open(Settings(NEWSBOT_DATA_DIR=str(tmp_path / "seed")), index=index)
+    try:
+        svc.answerer.ask("What did Fidan discuss with Blinken?", session="f")
+        follow = svc.answerer.ask("and what did the Turkish minister want?", session="f")
+        assert "Hakan Fidan" in follow.standalone, follow.standalone
+    finally:
+        svc.memory.close()
