@@ -5,7 +5,7 @@ that breaks the layering fails here before anyone has to notice it in review.
 
     front ends    bot.cli  >  bot.telegram
     wiring        bot.services
-    capabilities  bot.qa | bot.briefing | bot.actors | bot.summary   (never each other)
+    capabilities  bot.qa | bot.briefing | bot.actors | bot.summary | bot.timeline   (never each other)
     shared        bot.settings, bot.context, bot.citations, bot.verify, bot.llm, ...
     index         index.live  >  index.store, index.search  >  index.actors  >  storage core  >  index.furniture
 """
@@ -22,13 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # and never a different room of the same level.
 SUBPACKAGES = {
     "bot.cli": 8, "bot.telegram": 7,
-    "bot.qa": 5, "bot.briefing": 5, "bot.actors": 5, "bot.summary": 5,
+    "bot.qa": 5, "bot.briefing": 5, "bot.actors": 5, "bot.summary": 5, "bot.timeline": 5,
     "index.live": 3, "index.actors": 1, "index.furniture": -1,
 }
 MODULES = {
     "bot.services": ("bot.services", 6),
     **{f"bot.{m}": ("bot (shared)", 4) for m in
-       ("settings", "context", "citations", "verify", "llm", "prompts", "text", "entities", "render", "runtime")},
+       ("settings", "context", "citations", "verify", "llm", "prompts", "text", "entities", "render", "runtime",
+        "sentences", "claims")},
     "index.store": ("index (facade)", 2), "index.search": ("index (facade)", 2),
     **{f"index.{m}": ("index (core)", 0) for m in
        ("articles", "sources", "catalog", "vectors", "bm25", "embed", "models", "config", "dedupe", "nlp")},

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.briefing.deliveries import Recall, same_claim
+from bot.briefing.deliveries import Recall
 from bot.briefing.salience import DEPTH, Salience
 from bot.briefing.stories import StoryGroup
 from bot.citations import Citation, CitedText
+from bot.claims import same_claim
+from bot.sentences import sentence_shaped, strip_dateline
 from bot.text import sentences
 from bot.verify import unsupported_reason
 from index.search import Hit
@@ -26,7 +28,6 @@ MIN_BULLETS = 2
 LEAD_DEPTH = 4  # an article's paragraphs beyond this are never bullets: wire copy puts the news first
 POOL_PARAGRAPHS = 12  # paragraphs per story whose sentences are embedded; bounds a briefing's cost
 MAX_CANDIDATES = 24  # sentences per story, leads first
-MIN_WORDS, MAX_WORDS = 6, 70
 # Sentence score = closeness to the story's sentence centroid + LEAD_WEIGHT x lead prior (1 for an
 # article's first sentence, 1/(1 + paragraph + sentence) after) + SALIENCE_WEIGHT x day salience
 # (bot/briefing/salience.py); paragraphs are pre-ranked by salience + LEAD_BONUS x lead prior. Calibrated with
@@ -40,13 +41,6 @@ MMR_LAMBDA = 0.75
 NEW_OUTLET_BONUS = 0.04  # prefer citing an outlet the story's bullets do not cite yet
 KEEP_RATIO = 0.6  # bullets after the second must score this close to the first
 HEADLINE_WORDS = 16
-# "SØRHAVN, Luneria (Harbor Wire) — ", "RABAT | Sun Feb 20, 2011 6:47 pm EST RABAT (Reuters) - ",
-# "Washington (CNN) - ": a dateline is cut from the front of a bullet (what remains is still verbatim).
-_DATELINE = re.compile(r"^(?P<head>[^\n]{2,120}?)\s(?:—|–|--|-)\s+(?=[\"“A-Z0-9])")
-_META = re.compile(r"(following (is|are)|here (is|are)|click|watch|read more|editor's note|tune in|"
-                   r"some comments)\b", re.IGNORECASE)
-_PERSONAL = re.compile(r"\b(I|I'm|I've|I'd|me|[Mm]y|[Ww]e|[Ww]e're|[Ww]e've|us|[Oo]ur|[Yy]ou|[Yy]ou're|[Yy]our)\b")
-_QUOTED = re.compile(r"\"[^\"]*\"|“[^”]*”")
 _SITE_SUFFIX = re.compile(r"\s+(?:\||—|–|-)\s+[^|—–-]{2,40}$")
 
 
@@ -80,7 +74,7 @@ def candidates(paragraphs: list[tuple[Hit, int]]) -> list[Candidate]:
     for hit, position in paragraphs:
         for i, raw in enumerate(sentences(hit.text)):
             text = strip_dateline(raw)  # scraped pages glue highlights and a dateline onto later sentences too
-            if _bullet_shaped(text):
+            if sentence_shaped(text):
                 out.append(Candidate(text, hit, 1.0 / (1.0 + position + i)))
     return sorted(out, key=lambda c: -c.prior)[:MAX_CANDIDATES]
 
@@ -183,36 +177,9 @@ def _before_dateline(title: str) -> str | None:
     return " ".join(words[:city]) if city is not None and city >= 3 else None
 
 
-def strip_dateline(text: str) -> str:
-    """The text after a leading dateline ('CITY (Outlet) — '); unchanged when there is none."""
-    match = _DATELINE.match(text)
-    if not match:
-        return text
-    head = match.group("head").strip()
-    place = [w for w in re.split(r"[\s/]+", head.split(",")[0]) if re.search(r"\w", w)]
-    shouted = bool(place) and all(w.isupper() for w in place) and len("".join(place)) >= 3
-    # Wire copy may run the headline into the dateline ("Analysis: ... fight LONDON | Thu Feb 24 ... (Reuters) -").
-    is_dateline = (len(head.split()) <= 40 and (head.endswith(")") or "|" in head)) or (len(head.split()) <= 16
-                                                                                      and shouted)
-    return text[match.end():] if is_dateline else text
-
-
 def _without_site(title: str, source: str | None) -> str:
     """'Headline — Harbor Wire' -> 'Headline' when the suffix is the outlet's name."""
     match = _SITE_SUFFIX.search(title)
     if match and source and match.group(0).strip(" |—–-").lower() == source.lower():
         return title[:match.start()].strip()
     return title.strip()
-
-
-def _bullet_shaped(text: str) -> bool:
-    words = text.split()
-    if not MIN_WORDS <= len(words) <= MAX_WORDS or text.rstrip().endswith("?"):
-        return False
-    if "*" in text or "http" in text or "|" in text or not re.search(r"[a-z]", text) or _META.match(text):
-        return False
-    # A reporter's sentence is in the third person: "I"/"we"/"you" outside quotation marks is a quote
-    # cut off by sentence splitting, a comment, or the site talking to its reader.
-    if _PERSONAL.search(_QUOTED.sub("", text)):
-        return False
-    return text[0].isupper() or text[0] in "\"“‘'"
