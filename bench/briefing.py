@@ -17,7 +17,6 @@ Usage: python bench/briefing.py [--topic T] [--limit-days N] [--data-dir DIR] [-
 from __future__ import annotations
 
 import argparse
-import re
 import statistics
 import tempfile
 import time
@@ -25,48 +24,26 @@ from collections import Counter
 from datetime import UTC, date
 from pathlib import Path
 
-from common import SHARED, read_jsonl, require
+from common import SHARED, ngram_overlap, read_jsonl, require, tokens, topic_services
 
 from bot.briefing.briefing import Briefing, brief, window
 from bot.briefing.stories import window_docs
 from bot.qa.evaluate import citation_is_real
 from bot.services import Services
-from bot.settings import Settings
-from index.config import IndexConfig
-from index.sources import from_record
-from index.store import Index
 
 TOPICS = ("LibyaWar_reuters", "EgyptianProtest_cnn")
 TIMING_ARTICLES = 30
-_TOKEN = re.compile(r"[a-z0-9]+")
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
 
 
 def rouge_recall(reference: str, candidate: list[str], n: int) -> float:
     """Clipped n-gram recall of `reference` by the candidate tokens."""
-    ref = Counter(zip(*(tokens(reference)[i:] for i in range(n)), strict=False))
-    cand = Counter(zip(*(candidate[i:] for i in range(n)), strict=False))
-    total = sum(ref.values())
-    return sum(min(c, cand[g]) for g, c in ref.items()) / total if total else 0.0
+    matches, total, _ = ngram_overlap(tokens(reference), candidate, n)
+    return matches / total if total else 0.0
 
 
 def open_topic(topic: str, data_dir: Path, days: set[str], actors: bool) -> Services:
     """An index of the topic's articles on `days` (already indexed ones are skipped), with extractive services."""
-    corpus = SHARED / "timeline17-dev" / f"{topic}.articles.jsonl"
-    config = IndexConfig(data_dir=data_dir / topic, extract_actors=actors)
-    index = Index.open(config)
-    records = [r for r in read_jsonl(corpus) if str(r.get("published", ""))[:10] in days]
-    started = time.perf_counter()
-    report = index.ingest(from_record(r, f"{corpus.name}:{r.get('id')}") for r in records)
-    if report.added or report.resumed:
-        print(f"  ingested {len(report.added)} articles, {report.paragraphs} paragraphs"
-              f" in {time.perf_counter() - started:.0f} s")
-    settings = Settings(NEWSBOT_DATA_DIR=str(data_dir / topic), NEWSBOT_TIMEZONE="UTC", OPENAI_API_KEY="",
-                        OPENAI_BASE_URL="", NEWSBOT_EXTRACT_ACTORS=actors)
-    return Services.open(settings, index=index)
+    return topic_services(topic, data_dir, actors, days)
 
 
 def lead_baseline(services: Services, day: date, words: int, depth: int | None = 1) -> list[str]:

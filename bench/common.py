@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
 import tempfile
+import time
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,3 +42,39 @@ def temp_config(**overrides):
 def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def tokens(text: str) -> list[str]:
+    """ROUGE tokens: lowercased [a-z0-9]+ runs, no stemming, stop words kept."""
+    return _TOKEN.findall(text.lower())
+
+
+def ngram_overlap(reference: list[str], candidate: list[str], n: int) -> tuple[int, int, int]:
+    """(clipped matches, reference n-grams, candidate n-grams)."""
+    ref = Counter(zip(*(reference[i:] for i in range(n)), strict=False))
+    cand = Counter(zip(*(candidate[i:] for i in range(n)), strict=False))
+    return sum(min(c, cand[g]) for g, c in ref.items()), sum(ref.values()), sum(cand.values())
+
+
+def topic_services(topic: str, data_dir: Path, actors: bool = True, days: set[str] | None = None):
+    """Services over an index of a timeline17-dev topic (only `days`, when given); indexed articles are reused."""
+    from bot.services import Services
+    from bot.settings import Settings
+    from index.config import IndexConfig
+    from index.sources import from_record
+    from index.store import Index
+
+    corpus = SHARED / "timeline17-dev" / f"{topic}.articles.jsonl"
+    index = Index.open(IndexConfig(data_dir=data_dir / topic, extract_actors=actors))
+    records = [r for r in read_jsonl(corpus) if days is None or str(r.get("published", ""))[:10] in days]
+    started = time.perf_counter()
+    report = index.ingest(from_record(r, f"{corpus.name}:{r.get('id')}") for r in records)
+    if report.added or report.resumed:
+        print(f"  ingested {len(report.added)} articles, {report.paragraphs} paragraphs"
+              f" in {time.perf_counter() - started:.0f} s")
+    settings = Settings(NEWSBOT_DATA_DIR=str(data_dir / topic), NEWSBOT_TIMEZONE="UTC", OPENAI_API_KEY="",
+                        OPENAI_BASE_URL="", NEWSBOT_EXTRACT_ACTORS=actors)
+    return Services.open(settings, index=index)

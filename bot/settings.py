@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     telegram_admin_ids: str = Field("", alias="TELEGRAM_ADMIN_IDS")
     telegram_base_file_url: str | None = Field(None, alias="TELEGRAM_BASE_FILE_URL")
     telegram_rate_limit: int = Field(10, alias="TELEGRAM_RATE_LIMIT", ge=0)  # questions per user per minute; 0 = off
+    telegram_alerts_per_day: int = Field(10, alias="TELEGRAM_ALERTS_PER_DAY", ge=1)  # alert messages a chat a day
     telegram_webhook_url: str | None = Field(None, alias="TELEGRAM_WEBHOOK_URL")
     telegram_webhook_listen: str = Field("127.0.0.1", alias="TELEGRAM_WEBHOOK_LISTEN")
     telegram_webhook_port: int = Field(8443, alias="TELEGRAM_WEBHOOK_PORT", gt=0, lt=65536)

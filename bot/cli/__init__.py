@@ -11,7 +11,7 @@ import logging
 import typer
 from pydantic import ValidationError
 
-from bot.cli import actors, answer, brief, feeds, index, serve, summarize
+from bot.cli import actors, answer, brief, feeds, follow, index, serve, summarize, timeline
 from bot.runtime import fail
 from bot.settings import settings_problem
 
@@ -28,6 +28,8 @@ actors.register(app)
 serve.register(app)
 summarize.register(app)
 brief.register(app)
+timeline.register(app)
+follow.register(app)
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from bot.briefing import Briefing, Story, brief
 from bot.citations import Citation
+from bot.render import sources_texts
 from bot.runtime import emit_json, fail, parse_when, tz
 from bot.services import Services
 from bot.settings import Settings
@@ -55,11 +56,7 @@ def render(briefing: Briefing) -> Group:
     for n, story in enumerate(briefing.stories, start=1):
         parts += _story(n, story)
     parts += [Text(f"(note: {note})", "dim") for note in briefing.notes]
-    citations = _citations(briefing)
-    if citations:
-        parts.append(Text("\nSources", "bold"))
-        for c in citations:
-            parts.append(Text.assemble(f"[{c.marker}] ", c.label(), (f"\n    {c.url}" if c.url else "", "dim")))
+    parts += sources_texts(_citations(briefing))
     return Group(*parts)
 
 

@@ -27,6 +27,7 @@ from bot.settings import Settings
 from bot.telegram import handlers_admin as admin
 from bot.telegram import handlers_ask as ask
 from bot.telegram import handlers_brief as brief
+from bot.telegram import handlers_follow as follow
 from bot.telegram import handlers_info as info
 from bot.telegram.state import STATE_KEY, BotState, RateLimiter, id_set
 from bot.telegram.store import BotStore
@@ -81,9 +82,12 @@ def add_handlers(application: Application) -> None:
         ("subscribe", brief.subscribe_command), ("unsubscribe", brief.unsubscribe_command),
         ("summarize", ask.summarize_command), ("summarise", ask.summarize_command),
         ("ingest", admin.ingest_command), ("feeds", admin.feeds_command),
+        ("timeline", follow.timeline_command), ("follow", follow.follow_command),
+        ("following", follow.following_command), ("unfollow", follow.unfollow_command),
     ]
     for name, callback in commands:
         application.add_handler(CommandHandler(name, callback, filters=filters.UpdateType.MESSAGE))
+    application.add_handler(CallbackQueryHandler(follow.on_timeline_button, pattern=r"^t[:#]"))
     application.add_handler(CallbackQueryHandler(ask.on_button))
     message = filters.UpdateType.MESSAGE
     application.add_handler(MessageHandler(message & filters.COMMAND, info.unknown_command))
@@ -104,11 +108,16 @@ async def _post_init(application: Application) -> None:
         except TelegramError as exc:  # an admin who never opened the bot has no chat yet
             log.info("admin commands not set for %s: %s", admin_id, exc)
     await state.read(_warm, state)
+    recovered = state.store.follows.recover()
+    if recovered:  # a killed process may have sent them: never twice
+        log.warning("%d alert(s) were being sent when the bot last stopped; counted as sent", recovered)
     if application.job_queue is not None:
         for sub in state.store.subscriptions():
             brief.schedule(application.job_queue, sub)
         interval = state.services.settings.feed_interval
         application.job_queue.run_repeating(admin.poll_feeds_job, interval=interval, first=interval, name="feeds")
+        application.job_queue.run_repeating(follow.alerts_job, interval=follow.ALERT_CHECK, first=follow.ALERT_CHECK,
+                                            name="alerts")
 
 
 def _warm(state: BotState) -> None:

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
+from bot.telegram.handlers_follow import deliver_alerts, schedule_alerts
 from bot.telegram.render import Rendered, esc, link
 from bot.telegram.reply import respond, say
 from bot.telegram.state import BotState, get_state
@@ -46,6 +47,7 @@ async def ingest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     await respond(update, context, lambda: report_html(ingest_urls(state.writer(), urls,
                                                                    state.services.settings.fetch_limits()), state),
                   io=True, placeholder="Fetching…")
+    schedule_alerts(context)
 
 
 async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -65,6 +67,7 @@ async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     state = get_state(context)
     await respond(update, context, lambda: report_html(ingest_bytes(state, name, data), state), io=True,
                   placeholder="Reading the file…")
+    schedule_alerts(context)
 
 
 def ingest_bytes(state: BotState, name: str, data: bytes) -> IngestReport:
@@ -104,6 +107,7 @@ async def feeds_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await say(update, f"Unsubscribed from {args[1]}." if removed else f"Not subscribed to {args[1]}.")
     elif action == "poll":
         await respond(update, context, lambda: poll_html(state), io=True, placeholder="Polling feeds…")
+        schedule_alerts(context)
     elif action == "list":
         await respond(update, context, lambda: feeds_html(state))
     else:
@@ -144,3 +148,5 @@ async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     report = await state.io(poll, state.writer(), None, state.services.settings.fetch_limits())
     log.info("feed poll: %d new articles from %d feeds", len(report.added), len(report.feeds))
+    if report.added:
+        await deliver_alerts(state, context.bot)

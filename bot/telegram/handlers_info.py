@@ -38,6 +38,8 @@ HELP = """<b>What I can do</b>
 /brief [today | yesterday | YYYY-MM-DD] — the day's stories, ranked by coverage
 /subscribe [HH:MM] [time zone] — a daily briefing (default 07:00); /unsubscribe stops it
 /actors — who is in the news; /actor NAME — what they said and did
+/timeline TOPIC|NAME [since WHEN] — what happened, day by day
+/follow TOPIC|NAME [quiet 22:00-07:00] — a message when new articles move it; /following, /unfollow N
 /sources — what I have read
 /summarize LINK — a cited summary of an article (or just send the link)
 /reset — forget our conversation
@@ -51,6 +53,9 @@ COMMANDS = [
     ("brief", "The day's stories: /brief [today|yesterday|YYYY-MM-DD]"), ("actors", "Who is in the news"),
     ("actor", "What someone said and did: /actor NAME"), ("sources", "What I have read"),
     ("summarize", "Summarise an article: /summarize LINK"),
+    ("timeline", "What happened, day by day: /timeline TOPIC [since WHEN]"),
+    ("follow", "Alerts on a topic or person: /follow NAME [quiet 22:00-07:00]"),
+    ("following", "What you follow"), ("unfollow", "Stop following: /unfollow N"),
     ("subscribe", "Daily briefing: /subscribe [HH:MM] [time zone]"), ("unsubscribe", "Stop the daily briefing"),
     ("reset", "Forget our conversation"),
 ]

@@ -1,5 +1,6 @@
-"""The bot's own state in <data>/telegram.sqlite3: daily-briefing subscriptions and the payloads
-of inline buttons too long for Telegram's 64-byte callback data. Both survive a restart."""
+"""The bot's own state in <data>/telegram.sqlite3: daily-briefing subscriptions, the payloads of inline
+buttons too long for Telegram's 64-byte callback data, and (in `follows`, bot.timeline's tables in the
+same file) the chats' follows and the alerts they were sent. All of it survives a restart."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.timeline import FollowStore
 
 CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
 _SCHEMA = """
@@ -46,6 +49,7 @@ class BotStore:
         with self.lock:
             self.conn.execute("PRAGMA journal_mode=WAL")
             self.conn.executescript(_SCHEMA)
+        self.follows = FollowStore(path)
 
     # -- subscriptions -----------------------------------------------------------
     def subscribe(self, chat_id: int, at: str, timezone: str) -> Subscription:
@@ -88,5 +92,6 @@ class BotStore:
         return (kind, payload) if sep else None
 
     def close(self) -> None:
+        self.follows.close()
         with self.lock:
             self.conn.close()
