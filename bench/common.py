@@ -59,8 +59,12 @@ def ngram_overlap(reference: list[str], candidate: list[str], n: int) -> tuple[i
     return sum(min(c, cand[g]) for g, c in ref.items()), sum(ref.values()), sum(cand.values())
 
 
-def topic_services(topic: str, data_dir: Path, actors: bool = True, days: set[str] | None = None):
-    """Services over an index of a timeline17-dev topic (only `days`, when given); indexed articles are reused."""
+def topic_services(topic: str, data_dir: Path, actors: bool = True, days: set[str] | None = None,
+                   paragraphs: int | None = None):
+    """Services over an index of a timeline17-dev topic (only `days`, when given); indexed articles are reused.
+
+    `paragraphs` keeps each article's first N paragraphs only (their numbers unchanged): a faster ingest
+    for benchmarks that never read further."""
     from bot.services import Services
     from bot.settings import Settings
     from index.config import IndexConfig
@@ -70,6 +74,8 @@ def topic_services(topic: str, data_dir: Path, actors: bool = True, days: set[st
     corpus = SHARED / "timeline17-dev" / f"{topic}.articles.jsonl"
     index = Index.open(IndexConfig(data_dir=data_dir / topic, extract_actors=actors))
     records = [r for r in read_jsonl(corpus) if days is None or str(r.get("published", ""))[:10] in days]
+    if paragraphs:
+        records = [{**r, "text": "\n\n".join(str(r.get("text", "")).split("\n\n")[:paragraphs])} for r in records]
     started = time.perf_counter()
     report = index.ingest(from_record(r, f"{corpus.name}:{r.get('id')}") for r in records)
     if report.added or report.resumed:

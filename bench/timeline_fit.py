@@ -22,7 +22,7 @@ from datetime import UTC, date, timedelta
 from pathlib import Path
 
 from common import SHARED, read_jsonl, require, topic_services
-from timeline import QUERIES, baseline, score
+from timeline import PARAGRAPHS, QUERIES, baseline, score
 
 from bot.timeline import resolve_scope
 from bot.timeline.evidence import Evidence, gather
@@ -48,7 +48,7 @@ def system(evidence: Evidence, first: date | None, last: date | None, n: int, we
 
 
 def load(topic: str, data_dir: Path, actors: bool):
-    services = topic_services(topic, data_dir, actors)
+    services = topic_services(topic, data_dir, actors, paragraphs=PARAGRAPHS)
     evidence = gather(services.index, resolve_scope(services.index, QUERIES[topic]), None, None, UTC)  # type: ignore[arg-type]
     reference = read_jsonl(SHARED / "timeline17-dev" / f"{topic}.timelines.jsonl")[0]["entries"]
     return services, evidence, reference

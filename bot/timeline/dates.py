@@ -67,8 +67,10 @@ def _resolve(match: re.Match[str], published: date) -> date | None:
         if (match.group("which") or "").lower() == "next":
             return None
         back = (published.weekday() - WEEKDAYS.index(match.group("weekday").lower())) % 7
-        if back == 0 and (match.group("which") or "").lower() == "last":
-            back = 7
+        if (match.group("which") or "").lower() == "last":
+            back = back or 7
+        elif back == 6:  # "Friday" in a Thursday article is tomorrow far more often than six days ago
+            return None
         return published - timedelta(days=back)
     month, day = (match.group("month"), match.group("day")) if match.group("day") else \
         (match.group("month2"), match.group("day2"))

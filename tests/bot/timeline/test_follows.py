@@ -8,20 +8,10 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.qa.evaluate import citation_is_real
-from bot.services import Services
-from bot.settings import Settings
 from bot.timeline import FollowStore, add_follow, due, in_quiet, match_new, parse_quiet
 from bot.timeline.alerts import catalog_position
 
 NOON = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
-
-
-@pytest.fixture()
-def services(examples_index, tmp_path):
-    opened = Services.open(Settings(_env_file=None, NEWSBOT_DATA_DIR=str(tmp_path), NEWSBOT_TIMEZONE="UTC"),
-                           index=examples_index)
-    yield opened
-    opened.memory.close()
 
 
 @pytest.fixture()
@@ -112,11 +102,7 @@ def test_a_failed_send_is_retried_and_a_killed_send_never_repeated(services, sto
     assert due(services, store, "cli:t", NOON) is None
 
 
-def test_cli_follow_add_list_check_remove(examples_index, monkeypatch, tmp_path):
-    monkeypatch.setenv("NEWSBOT_DATA_DIR", str(examples_index.config.data_dir))
-    monkeypatch.setenv("NEWSBOT_TIMEZONE", "UTC")
-    for var in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "NEWSBOT_CHROMA_URL"):
-        monkeypatch.delenv(var, raising=False)
+def test_cli_follow_add_list_check_remove(examples_cli, tmp_path):
     runner = CliRunner()
     profile = f"p{tmp_path.name[-6:]}"  # the examples data dir is shared: a profile of this test's own
     added = runner.invoke(app, ["follow", "add", "Aydar", "--for", profile, "--quiet", "22:00-07:00"])
