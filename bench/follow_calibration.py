@@ -154,13 +154,16 @@ def main() -> None:
     print(f"{len(per_query)} queries, {sum(len(r) for _, r, _ in per_query.values())} relevant articles of"
           f" {sum(len(j) for _, _, j in per_query.values())} judged pairs")
     tp = pp = rel = 0
+    macro: list[float] = []
     for held in per_query:
         t = fit(per_query, [q for q in per_query if q != held])
         a, b, c = counts(*per_query[held], t)
         tp, pp, rel = tp + a, pp + b, rel + c
+        macro.append(a / b if b else 0.0)
         print(f"  {held:40s} threshold {t:.2f} (fitted on the others): precision {a / b if b else 0:.3f}"
               f" recall {a / c if c else 0:.3f} ({a}/{b} predicted, {c} relevant)")
-    print(f"held-out, pooled: precision {tp / max(pp, 1):.3f} recall {tp / max(rel, 1):.3f}")
+    print(f"held-out, pooled: precision {tp / max(pp, 1):.3f} recall {tp / max(rel, 1):.3f}; mean precision over"
+          f" the queries {sum(macro) / len(macro):.3f}")
     fitted = fit(per_query, list(per_query))
     print(f"fitted on all queries: {fitted:.2f} (TOPIC_THRESHOLD in bot/timeline/scope.py is {TOPIC_THRESHOLD})")
 
