@@ -25,6 +25,7 @@ demo: $(STAMP)
 	$(BIN)/newsbot stats
 	$(BIN)/newsbot search "$(DEMO_QUESTION)" -k 3
 	$(BIN)/newsbot brief --date 2026-11-24
+	$(BIN)/newsbot timeline "Aydar" --max-entries 3
 	$(BIN)/newsbot ask "$(DEMO_QUESTION)"
 
 test: $(STAMP)
