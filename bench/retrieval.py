@@ -53,7 +53,7 @@ def main() -> None:
 
     systems = {
         "dense": lambda q: [(a, n) for a, n, _ in index.vectors.query(index.embeddings.embed_query(q), 10, None)],
-        "bm25": lambda q: [(a, n) for a, n, _ in index.ensure_bm25().query(q, 10)],
+        "bm25": lambda q: [(a, n) for a, n, _ in index.catalog.lexical_search(q, 10)],
         # A collapsed syndicated copy stands for its twins: count the gold twin as retrieved.
         "hybrid": lambda q: [[h.key, *h.twins] for h in search(index, q, k=10)],
     }

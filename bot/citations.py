@@ -56,6 +56,9 @@ class CitedText:
         return {"text": self.text, "citations": [c.to_json() for c in self.citations]}
 
 
+GONE = "(source no longer kept)"  # what a button, follow-up or delivery says about a pruned paragraph
+
+
 def hit_for_paragraph(index, article_id: str, number: int) -> Hit | None:
     """A Hit for a stored, citable paragraph (None when it does not exist or is furniture)."""
     article = index.catalog.article(article_id)

@@ -31,13 +31,15 @@ def fail(message: str, code: int = 2) -> NoReturn:
 def open_index(settings: Settings, check_model: bool = True) -> Index:
     """Open the index or exit with a clear message (missing model package, model mismatch, server down)."""
     try:
-        return Index.open(settings.index_config(), check_model=check_model)
+        index = Index.open(settings.index_config(), check_model=check_model)
     except (ModelUnavailable, ModelMismatch) as exc:
         fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. an unreachable Chroma server
         if settings.chroma_url:
             fail(f"cannot reach the Chroma server at {settings.chroma_url}: {exc}")
         raise
+    index.writer.notify = lambda message: err_console.print(message, highlight=False)
+    return index
 
 
 def tz(settings: Settings) -> ZoneInfo:

@@ -21,6 +21,7 @@ class Settings(BaseSettings):
     chroma_url: str | None = Field(None, alias="NEWSBOT_CHROMA_URL")
     max_article_chars: int = Field(200_000, alias="NEWSBOT_MAX_ARTICLE_CHARS", gt=0)
     extract_actors: bool = Field(True, alias="NEWSBOT_EXTRACT_ACTORS")
+    retain_days: int | None = Field(None, alias="NEWSBOT_RETAIN_DAYS", gt=0)
 
     # Embeddings
     embeddings: str = Field("local", alias="NEWSBOT_EMBEDDINGS", pattern="^(local|openai)$")
@@ -76,6 +77,7 @@ class Settings(BaseSettings):
             openai_embedding_model=self.openai_embedding_model,
             max_article_chars=self.max_article_chars,
             extract_actors=self.extract_actors,
+            retain_days=self.retain_days,
         )
 
     def fetch_limits(self) -> FetchLimits:

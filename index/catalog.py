@@ -1,8 +1,9 @@
 """The catalog: SQLite (WAL), the source of truth for articles and paragraphs.
 
-Vectors and BM25 are derived from it. An article row is written `pending` together with
-its paragraphs in one transaction, and flipped to `indexed` only after its vectors are
-stored, so an interrupted ingest is finished (never duplicated) by the next run.
+Vectors are derived from it; the lexical index (index/lexical.py) lives inside it. An article
+row is written `pending` together with its paragraphs in one transaction, and flipped to
+`indexed` (its lexical rows written in that same transaction) only after its vectors are stored,
+so an interrupted ingest is finished (never duplicated) by the next run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from index import lexical
 from index.articles import Annotation, Article, Paragraph, parse_published
 
 _SCHEMA = """
@@ -69,6 +71,10 @@ class Catalog:
             self.conn.execute("PRAGMA foreign_keys=ON")
             self.conn.executescript(_SCHEMA)
             self._add_furniture_column()
+            if lexical.current(self.conn):
+                lexical.ensure(self.conn)
+            else:  # a new catalog, one from before the lexical index, or another tokenizer: (re)build it
+                self._rebuild_lexical()
 
     def _add_furniture_column(self) -> None:
         # Catalogs written before furniture kinds existed: add the column; `reindex` fills it in.
@@ -132,13 +138,39 @@ class Catalog:
         return out
 
     def mark_indexed(self, article_ids: list[str]) -> None:
+        """Flip articles to `indexed` and add their paragraphs to the lexical index, in one transaction."""
         with self.lock, self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
             self.conn.executemany("UPDATE articles SET state='indexed' WHERE id=?", [(i,) for i in article_ids])
+            for article_id in article_ids:
+                lexical.insert(self.conn, self._lexical_rows("p.article_id=?", (article_id,)))
 
     def mark_all_pending(self) -> None:
-        """Used by reindex: every article must get its vectors again."""
+        """Used by reindex: every article must get its vectors (and lexical rows) again."""
         with self.lock, self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
             self.conn.execute("UPDATE articles SET state='pending'")
+            lexical.drop_all(self.conn)
+
+    def _rebuild_lexical(self) -> None:
+        """Re-tokenize every indexed paragraph: a catalog from before the lexical index, or a new tokenizer."""
+        with self.lock, self.conn:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if lexical.current(self.conn):  # another process did it while we waited for the write lock
+                lexical.ensure(self.conn)
+                return
+            lexical.drop_all(self.conn)
+            lexical.insert(self.conn, self._lexical_rows("a.state='indexed'", ()))
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                              (lexical.META_KEY, lexical.VERSION))
+
+    def _lexical_rows(self, where: str, params: tuple) -> Iterator[lexical.Row]:
+        cursor = self.conn.execute(
+            "SELECT p.article_id, p.number, COALESCE(a.published_ts, a.ingested_ts), p.text FROM paragraphs p"
+            f" JOIN articles a ON a.id = p.article_id WHERE p.skipped=0 AND {where} ORDER BY a.rowid, p.number",
+            params)
+        for r in cursor:
+            yield r[0], r[1], r[2], r[3]
 
     # -- reading ---------------------------------------------------------------
     def state(self, article_id: str) -> str | None:
@@ -231,6 +263,27 @@ class Catalog:
         """Ids of articles read from a file named <stem>.<ext> (for question sets that name files)."""
         rows = self._all("SELECT id, origin FROM articles WHERE origin LIKE ?", (f"%{stem}.%",))
         return [r["id"] for r in rows if Path(r["origin"].split(":")[0]).stem == stem]
+
+    def lexical_search(self, text: str, k: int, since_ts: int | None = None, until_ts: int | None = None,
+                       sources: tuple[str, ...] = (), article_ids: tuple[str, ...] = (),
+                       ) -> list[tuple[str, int, float]]:
+        """BM25 matches of `text` among indexed paragraphs: (article_id, paragraph, score), best first."""
+        with self.lock:
+            return lexical.query(self.conn, text, k, since_ts, until_ts, sources, article_ids)
+
+    def knows(self, token: str) -> bool:
+        """Whether a tokenized word (`index.bm25.tokenize`) occurs in any indexed paragraph."""
+        with self.lock:
+            return lexical.knows(self.conn, token)
+
+    def lexical_empty(self) -> bool:
+        """True before any paragraph is indexed."""
+        return self._one("SELECT 1 FROM lexical_keys LIMIT 1") is None
+
+    def lexical_counts(self) -> tuple[int, int]:
+        """(paragraph keys, FTS rows) of the lexical index."""
+        with self.lock:
+            return lexical.count(self.conn)
 
     def counts(self) -> dict[str, int]:
         row = self._one(

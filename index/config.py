@@ -20,6 +20,7 @@ class IndexConfig:
     collection: str = "paragraphs"
     embed_batch_size: int = 32
     extract_actors: bool = True  # spaCy NER at ingest (index/actors/extract.py); off = no actor mentions
+    retain_days: int | None = None  # NEWSBOT_RETAIN_DAYS: older articles are pruned (serve, daily) and not ingested
 
     @property
     def catalog_path(self) -> Path:

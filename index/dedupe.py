@@ -104,20 +104,59 @@ def link_duplicates(catalog: Catalog, articles: Iterable[Article]) -> list[tuple
     new_links = []
     with catalog.lock, catalog.conn:
         catalog.conn.execute("BEGIN IMMEDIATE")  # one transaction a batch; reads see the batch's own rows
-        for article in articles:
-            if _signed(catalog, article.id):
-                continue  # re-flushed by reindex or a resumed ingest: already compared once
+        fresh = [(a, _date_ts(catalog, a)) for a in articles if not _signed(catalog, a.id)]  # not re-flushed ones
+        window: _Window | None = None
+        for article, date_ts in fresh:  # in stored order: a link points to an article stored before it
+            if window is None or not window.covers(date_ts):
+                window = _Window.load(catalog, date_ts)
             hashes = shingles(article_text(article))
             sig = signature(hashes)
-            date_ts = _date_ts(catalog, article)
-            best = _best_match(catalog, article.id, sig, date_ts) if len(hashes) >= MIN_SHINGLES else None
+            best = window.best(article.id, sig, date_ts) if len(hashes) >= MIN_SHINGLES else None
             catalog.conn.execute("INSERT OR IGNORE INTO signatures (article_id, date_ts, shingles, minhash)"
                                  " VALUES (?,?,?,?)", (article.id, date_ts, len(hashes), sig.tobytes()))
+            if len(hashes) >= MIN_SHINGLES:
+                window.add(article.id, date_ts, sig)
             if best:
                 catalog.conn.execute("INSERT OR IGNORE INTO duplicates (article_id, duplicate_of, similarity, method)"
                                      " VALUES (?,?,?,?)", (article.id, best[0], best[1], METHOD))
                 new_links.append((article.id, best[0], best[1]))
     return new_links
+
+
+class _Window:
+    """The signatures dated near a batch, loaded once per batch rather than once per article; its span is
+    bounded (SPAN_DAYS plus the matching window either side), so memory follows the news rate, not the corpus."""
+
+    SPAN_DAYS = 14
+
+    def __init__(self, lo: int, hi: int, ids: list[str], dates: np.ndarray, matrix: np.ndarray) -> None:
+        self.lo, self.hi, self.ids, self.dates, self.matrix = lo, hi, ids, dates, matrix
+
+    @classmethod
+    def load(cls, catalog: Catalog, date_ts: int) -> _Window:
+        lo, hi = date_ts, date_ts + cls.SPAN_DAYS * _DAY
+        rows = catalog.conn.execute(
+            "SELECT article_id, date_ts, minhash FROM signatures WHERE date_ts BETWEEN ? AND ? AND shingles >= ?",
+            (lo - WINDOW_DAYS * _DAY, hi + WINDOW_DAYS * _DAY, MIN_SHINGLES)).fetchall()
+        matrix = np.frombuffer(b"".join(r[2] for r in rows), dtype=np.uint32).reshape(len(rows), PERMUTATIONS)
+        return cls(lo, hi, [r[0] for r in rows], np.array([r[1] for r in rows], dtype=np.int64), matrix)
+
+    def covers(self, date_ts: int) -> bool:
+        return self.lo <= date_ts <= self.hi
+
+    def add(self, article_id: str, date_ts: int, sig: np.ndarray) -> None:
+        self.ids.append(article_id)
+        self.dates = np.append(self.dates, date_ts)
+        self.matrix = np.vstack([self.matrix, sig[None, :]])
+
+    def best(self, article_id: str, sig: np.ndarray, date_ts: int) -> tuple[str, float] | None:
+        near = np.flatnonzero(np.abs(self.dates - date_ts) <= WINDOW_DAYS * _DAY)
+        near = near[[self.ids[i] != article_id for i in near]] if len(near) else near
+        if not len(near):
+            return None
+        scores = (self.matrix[near] == sig[None, :]).mean(axis=1)
+        best = int(np.argmax(scores))
+        return (self.ids[near[best]], round(float(scores[best]), 4)) if scores[best] >= THRESHOLD else None
 
 
 def canonical_of(catalog: Catalog, article_id: str) -> str:
@@ -168,20 +207,6 @@ def links(catalog: Catalog) -> list[tuple[str, str, float, str]]:
         rows = catalog.conn.execute("SELECT article_id, duplicate_of, similarity, method FROM duplicates"
                                     " ORDER BY rowid").fetchall()
     return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-
-def _best_match(catalog: Catalog, article_id: str, sig: np.ndarray, date_ts: int) -> tuple[str, float] | None:
-    with catalog.lock:
-        rows = catalog.conn.execute(
-            "SELECT article_id, minhash FROM signatures WHERE date_ts BETWEEN ? AND ? AND shingles >= ?"
-            " AND article_id != ?", (date_ts - WINDOW_DAYS * _DAY, date_ts + WINDOW_DAYS * _DAY, MIN_SHINGLES,
-                                     article_id)).fetchall()
-    if not rows:
-        return None
-    matrix = np.frombuffer(b"".join(r[1] for r in rows), dtype=np.uint32).reshape(len(rows), PERMUTATIONS)
-    scores = (matrix == sig[None, :]).mean(axis=1)
-    best = int(np.argmax(scores))
-    return (rows[best][0], round(float(scores[best]), 4)) if scores[best] >= THRESHOLD else None
 
 
 def _date_ts(catalog: Catalog, article: Article) -> int:

@@ -1,4 +1,4 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 fused by reciprocal rank, with filters and
+"""Hybrid retrieval: dense (Chroma) + BM25 (SQLite FTS5) fused by reciprocal rank, with filters and
 near-duplicate collapsing (syndicated copies of one paragraph count once)."""
 
 from __future__ import annotations
@@ -61,6 +61,7 @@ def search(index: Index, query: str, k: int = 8, filters: Filters | None = None,
     filters = filters or Filters()
     if not query.strip():
         return []
+    index.refresh()  # see what other processes wrote (cheap: a version check)
     dense = index.vectors.query(index.embeddings.embed_query(query), pool, _where(filters))
     sparse = _bm25(index, query, pool, filters)
     fused = rrf([[(a, n) for a, n, _ in dense], [(a, n) for a, n, _ in sparse]])
@@ -115,24 +116,10 @@ def _where(filters: Filters) -> dict | None:
 
 
 def _bm25(index: Index, query: str, pool: int, filters: Filters) -> list[tuple[str, int, float]]:
-    bm25 = index.ensure_bm25()
-    # With filters the best matches may all be filtered out, so look deeper before filtering.
-    hits = bm25.query(query, pool * 20 if filters.active else pool)
-    if not filters.active:
-        return hits
-    headers = index.catalog.headers([a for a, _, _ in hits])
-    return [h for h in hits if h[0] in headers and _passes(headers[h[0]], filters)][:pool]
-
-
-def _passes(row, filters: Filters) -> bool:
-    date_ts = row["date_ts"]
-    if filters.since and date_ts < filters.since.timestamp():
-        return False
-    if filters.until and date_ts >= filters.until.timestamp():
-        return False
-    if filters.sources and row["source"] not in filters.sources:
-        return False
-    return not (filters.article_ids and row["id"] not in filters.article_ids)
+    """The lexical ranking, filtered inside SQLite (exactly, however narrow the window)."""
+    return index.catalog.lexical_search(
+        query, pool, int(filters.since.timestamp()) if filters.since else None,
+        int(filters.until.timestamp()) if filters.until else None, filters.sources, filters.article_ids)
 
 
 def _hydrate(index: Index, ranked: list[tuple[tuple[str, int], float]]) -> list[Hit]:

@@ -96,7 +96,8 @@ class VectorStore:
 
     def query(self, embedding: list[float], k: int, where: dict | None) -> list[tuple[str, int, float]]:
         """(article_id, paragraph, cosine distance) of the k nearest paragraphs."""
-        k = min(k, max(self.count(), 1))
+        # No count() first: at a million vectors it costs more than the query, and Chroma 1.x
+        # returns fewer hits (not an error) when k exceeds what the collection holds.
         hits = self.store.similarity_search_by_vector_with_relevance_scores(embedding, k=k, filter=where)
         return [(*parse_vector_id(doc.id), float(dist)) for doc, dist in hits if doc.id]
 
@@ -112,6 +113,16 @@ class VectorStore:
                 continue
             found.update({parse_vector_id(vid): list(vec) for vid, vec in zip(got["ids"], embeddings, strict=True)})
         return found
+
+    def delete(self, keys: list[tuple[str, int]]) -> None:
+        """Remove these paragraphs' vectors (absent ones are ignored, so repeating it is safe)."""
+        collection = self.client.get_collection(self.name)
+        for start in range(0, len(keys), 500):
+            collection.delete(ids=[vector_id(a, n) for a, n in keys[start:start + 500]])
+
+    def catch_up(self) -> None:
+        """Make this client's index apply what other processes wrote (embedded Chroma does on any write)."""
+        self.client.get_collection(self.name).delete(ids=["::catch-up"])
 
     def count(self) -> int:
         return self.client.get_collection(self.name).count()

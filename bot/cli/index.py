@@ -1,4 +1,4 @@
-"""CLI commands of the write side: ingest, search, stats, reindex, models."""
+"""CLI commands of the write side: ingest, search, stats, reindex, prune, models."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from index.live import is_url, read_urls
 from index.models import ModelUnavailable, provision
 from index.search import Filters, search
 from index.sources import read_paths
-from index.store import Index, IngestReport
+from index.store import Index, IngestReport, PruneReport
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +25,7 @@ def register(app: typer.Typer) -> None:
     app.command("search")(search_cmd)
     app.command()(stats)
     app.command()(reindex)
+    app.command()(prune)
     app.command()(models)
 
 
@@ -118,6 +119,42 @@ def reindex() -> None:
                       f" ({report.reflagged} furniture flags changed)")
     if not index.stats()["consistent"]:
         fail("index still inconsistent after reindex; see `newsbot stats`")
+
+
+def prune(
+    before: Annotated[str, typer.Option("--before", help="Remove articles dated before this day (YYYY-MM-DD).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Remove old articles from the catalog, vectors, lexical index, actor mentions and duplicate links."""
+    settings = Settings()
+    cutoff = parse_when(before, tz(settings))
+    assert cutoff is not None  # a required option
+    index = open_index(settings)
+    with _progress() as bar:
+        task = bar.add_task("pruning articles", total=None)
+        report = index.prune(int(cutoff.timestamp()), dry_run=dry_run, progress=lambda n: bar.advance(task, n))
+    _print_prune(report, before, as_json)
+    if not dry_run and not index.stats()["consistent"]:
+        fail("index inconsistent after prune; see `newsbot stats`")
+
+
+def _print_prune(report: PruneReport, before: str, as_json: bool) -> None:
+    plan = report.plan
+    if as_json:
+        emit_json({"dry_run": report.dry_run, "before": before, **plan.to_json(),
+                   "removed_articles": report.articles, "removed_paragraphs": report.paragraphs})
+        return
+    if not plan.articles:
+        err_console.print(f"nothing dated before {before}", highlight=False)
+        return
+    span = f"dated {plan.oldest} to {plan.newest}"
+    if report.dry_run:
+        err_console.print(f"would remove {plan.articles} articles ({plan.paragraphs} paragraphs) {span};"
+                          " run without --dry-run to remove them", highlight=False)
+        return
+    err_console.print(f"removed {report.articles} articles ({report.paragraphs} citable paragraphs) {span}"
+                      f" in {report.seconds:.1f}s", highlight=False)
 
 
 def models() -> None:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.citations import Citation, hit_for_paragraph
+from bot.citations import GONE, Citation, hit_for_paragraph
 from bot.entities import Entity, EntityFinder, heuristic_entities
 from bot.llm import LLMEngine, LLMError
 from bot.qa.extractive import ExtractiveEngine
@@ -102,17 +102,19 @@ class Answerer:
             have = {h.key for h in hits}
             for article_id, number in history[-1].evidence:
                 previous = hit_for_paragraph(self.index, article_id, number)
+                if previous is None and notes is not None:  # pruned since the last turn cited it
+                    notes.append(f"{GONE}: {article_id} ¶{number}, cited earlier in this conversation")
                 if previous and previous.key not in have:
                     hits.append(previous)
         return hits
 
     def unknown_names(self, question: str) -> list[str]:
         """Names in the question that no indexed paragraph contains: nothing here can answer about them."""
-        bm25 = self.index.ensure_bm25()
-        if not len(bm25):
+        catalog = self.index.catalog
+        if catalog.lexical_empty():
             return []
         return [word for name in sorted(names(question)) for word in name.split()
-                if len(word) > 2 and not all(bm25.knows(t) for t in tokenize(word))]
+                if len(word) > 2 and not all(catalog.knows(t) for t in tokenize(word))]
 
     def _condense(self, question: str, history: list[Turn], notes: list[str]) -> str:
         if not history:

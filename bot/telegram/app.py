@@ -118,11 +118,12 @@ async def _post_init(application: Application) -> None:
         application.job_queue.run_repeating(admin.poll_feeds_job, interval=interval, first=interval, name="feeds")
         application.job_queue.run_repeating(follow.alerts_job, interval=follow.ALERT_CHECK, first=follow.ALERT_CHECK,
                                             name="alerts")
+        if state.services.settings.retain_days:  # NEWSBOT_RETAIN_DAYS: prune at start-up, then daily
+            application.job_queue.run_repeating(admin.retention_job, interval=86_400, first=5, name="retention")
 
 
 def _warm(state: BotState) -> None:
-    # Load BM25 and the actor directory once, before many chats race to load them.
-    state.services.index.ensure_bm25()
+    # Load the actor directory once, before many chats race to load it.
     directory(state.services.index.catalog)
 
 

@@ -150,3 +150,14 @@ async def poll_feeds_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     log.info("feed poll: %d new articles from %d feeds", len(report.added), len(report.feeds))
     if report.added:
         await deliver_alerts(state, context.bot)
+
+
+async def retention_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Daily job (NEWSBOT_RETAIN_DAYS): prune the articles older than the retention window."""
+    index = get_state(context).writer()
+    cutoff = index.retention_cutoff()
+    if cutoff is None:
+        return
+    report = await get_state(context).io(index.prune, cutoff)
+    log.info("retention: removed %d articles (%d paragraphs) older than %d days", report.articles,
+             report.paragraphs, index.config.retain_days)

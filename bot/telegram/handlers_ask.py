@@ -9,7 +9,7 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
-from bot.citations import hit_for_paragraph
+from bot.citations import GONE, hit_for_paragraph
 from bot.summary import SummaryError, summarize
 from bot.telegram.render import (
     Rendered,
@@ -135,6 +135,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await respond(update, context, lambda: render_paragraph(state, payload))
     elif kind == "q":
         await answer_question(update, context, payload)
+    elif kind == "s" and not is_url(payload) and state.services.index.catalog.state(payload) is None:
+        await say(update, f"{GONE}: that article was removed from the index.")
     elif kind == "s":
         await summarize_target(update, context, payload)
 
@@ -144,7 +146,7 @@ def render_paragraph(state: BotState, payload: str) -> Rendered:
     article_id, _, number = payload.rpartition(":")
     hit = hit_for_paragraph(state.services.index, article_id, int(number)) if number.isdigit() else None
     if hit is None:
-        return Rendered("That paragraph is no longer in the index.")
+        return Rendered(esc(f"{GONE}: that paragraph was removed from the index."))
     return Rendered(paragraph_html(hit.title, hit.source, hit.published, hit.paragraph, hit.text, hit.url))
 
 

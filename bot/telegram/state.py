@@ -4,58 +4,21 @@ the per-user rate limiter, and the worker threads that keep CPU-heavy work off t
 from __future__ import annotations
 
 import asyncio
-import threading
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from telegram.ext import ContextTypes
 
 from bot.services import Services
 from bot.telegram.store import BotStore
-from index.store import Index, IngestReport
+from index.store import Index
 
 T = TypeVar("T")
 STATE_KEY = "newsbot"
-
-
-class ReadWriteLock:
-    """Many readers (questions, briefings) or one writer (ingest, feed polls) at a time: an ingest
-    rebuilds BM25 and re-resolves actors, which a concurrent search must not see half-done."""
-
-    def __init__(self) -> None:
-        self._cond = threading.Condition()
-        self._readers = 0
-        self._writing = False
-
-    @contextmanager
-    def read(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing)
-            self._readers += 1
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._readers -= 1
-                self._cond.notify_all()
-
-    @contextmanager
-    def write(self) -> Iterator[None]:
-        with self._cond:
-            self._cond.wait_for(lambda: not self._writing)
-            self._writing = True  # new readers wait from here on, so a writer is not starved
-            self._cond.wait_for(lambda: self._readers == 0)
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._writing = False
-                self._cond.notify_all()
 
 
 class RateLimiter:
@@ -90,7 +53,6 @@ class BotState:
     limiter: RateLimiter
     workers: ThreadPoolExecutor
     placeholder_after: float = 1.0  # seconds of work before "Looking through the articles…" is shown
-    index_lock: ReadWriteLock = field(default_factory=ReadWriteLock)
     chat_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
@@ -105,8 +67,8 @@ class BotState:
         return self.chat_locks.setdefault(chat_id, asyncio.Lock())
 
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run read-side work (answers, briefings, dossiers) on a worker thread."""
-        return await asyncio.get_running_loop().run_in_executor(self.workers, self._locked_read, fn, args)
+        """Run read-side work (answers, briefings, dossiers) on a worker thread; writers never block it."""
+        return await asyncio.get_running_loop().run_in_executor(self.workers, lambda: fn(*args))
 
     async def io(self, fn: Callable[..., T], *args: Any) -> T:
         """Run network-bound admin work (fetching pages and feeds, then ingesting) on the default executor,
@@ -114,29 +76,9 @@ class BotState:
         return await asyncio.to_thread(fn, *args)
 
     def writer(self) -> Index:
-        """The index, whose `ingest` waits for the exclusive lock only once its items are fetched."""
-        return cast(Index, LockedIngest(self.services.index, self.index_lock))
-
-    def _locked_read(self, fn: Callable[..., T], args: tuple) -> T:
-        with self.index_lock.read():
-            return fn(*args)
-
-
-class LockedIngest:
-    """An Index stand-in: reads pass through; `ingest` gathers its (lazily fetched) items first, then
-    writes under the exclusive lock, so answers wait for the write but never for the network."""
-
-    def __init__(self, index: Index, lock: ReadWriteLock) -> None:
-        self._index = index
-        self._lock = lock
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._index, name)
-
-    def ingest(self, items: Iterable[Any], progress: Callable[[int], None] | None = None) -> IngestReport:
-        ready = list(items)
-        with self._lock.write():
-            return self._index.ingest(ready, progress)
+        """The index to write through: its `ingest` fetches items first and takes the data directory's
+        writer lock (index/writer.py) only around each batch it stores, so answers never wait for it."""
+        return self.services.index
 
 
 def get_state(context: ContextTypes.DEFAULT_TYPE) -> BotState:

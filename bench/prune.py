@@ -1,0 +1,83 @@
+"""Prune and a killed prune on rtqa-dev: stats stay consistent and retrieval recall does not drop.
+
+A copy of an rtqa-dev index (2022) gets 100 older timeline17 articles (Libya, 2011) as distractors.
+Hybrid recall@5 is measured, then `newsbot prune --before 2022-01-01` is started and killed with
+SIGKILL mid-way, `stats` is read (inconsistent: a prune is pending), the prune is run again (the
+pending one is finished first), and recall@5 and `stats` are measured once more.
+
+Usage: nice -n 10 python bench/prune.py --source DIR   (an index holding rtqa-dev)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from common import SHARED, read_jsonl, require
+from retrieval import recalled
+
+from index.config import IndexConfig
+from index.search import search
+from index.sources import from_record
+from index.store import Index
+
+NEWSBOT = str(Path(sys.executable).parent / "newsbot")
+
+
+def recall_at_5(index: Index, questions: list[dict]) -> float:
+    ranked = [[[h.key, *h.twins] for h in search(index, q["question"], k=10)] for q in questions]
+    keys = {tuple(k) for items in ranked for item in items for k in item}
+    texts = index.catalog.paragraph_texts(list(keys))
+    return sum(recalled(r, q, texts, 5) for r, q in zip(ranked, questions, strict=True)) / len(questions)
+
+
+def stats(data_dir: Path) -> dict:
+    out = subprocess.run([NEWSBOT, "stats", "--json"], env={**os.environ, "NEWSBOT_DATA_DIR": str(data_dir)},
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--source", required=True)
+    parser.add_argument("--kill-after", type=float, default=4.0, help="seconds into the prune before SIGKILL")
+    args = parser.parse_args()
+    questions = read_jsonl(require(SHARED / "rtqa-dev" / "questions.jsonl"))
+    old = read_jsonl(require(SHARED / "timeline17-dev" / "LibyaWar_reuters.articles.jsonl"))[:100]
+    work = Path(tempfile.mkdtemp(prefix="newsbot-prune-")) / "data"
+    shutil.copytree(args.source, work, symlinks=True)
+    index = Index.open(IndexConfig(data_dir=work))
+    base = recall_at_5(index, questions)
+    report = index.ingest(from_record(r, f"old:{i}") for i, r in enumerate(old))
+    with_old = recall_at_5(index, questions)
+    before = index.stats()
+    index.close()
+    print(f"rtqa-dev hybrid R@5 {base:.3f}; with {len(report.added)} older distractors {with_old:.3f}; "
+          f"{before['articles']} articles, consistent={before['consistent']}")
+    env = {**os.environ, "NEWSBOT_DATA_DIR": str(work)}
+    proc = subprocess.Popen([NEWSBOT, "prune", "--before", "2022-01-01"], env=env, stderr=subprocess.DEVNULL)
+    time.sleep(args.kill_after)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    killed = stats(work)
+    print(f"after SIGKILL: articles {killed['articles']}, pruning {killed['pruning']}, "
+          f"consistent={killed['consistent']}")
+    subprocess.run([NEWSBOT, "prune", "--before", "2022-01-01"], env=env, check=True)
+    after = stats(work)
+    index = Index.open(IndexConfig(data_dir=work))
+    final = recall_at_5(index, questions)
+    print(f"after the next prune: articles {after['articles']}, pruning {after['pruning']}, "
+          f"consistent={after['consistent']}; R@5 {final:.3f} (was {base:.3f} before the distractors)")
+    shutil.rmtree(work.parent, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

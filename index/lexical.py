@@ -1,0 +1,202 @@
+"""The lexical index: SQLite FTS5 inside the catalog, ranked by BM25.
+
+Paragraphs are tokenized by `index.bm25.tokenize` (accent folding, stop words, Snowball stems)
+and the tokens stored in an FTS5 table whose rowid is `lexical_keys.id`. Rows are written in the
+same transaction that marks an article `indexed`, so the catalog and the lexical index can never
+disagree, and an ingest adds only its own paragraphs (no rebuild). Deleting an article deletes its
+keys (foreign key cascade) and a trigger deletes their FTS rows, so prune needs nothing extra.
+
+A query costs what its rarest terms cost, not what the corpus holds: FTS5 lists the rows of the
+query's rarest terms (up to POSTINGS_BUDGET rows; a term in half the paragraphs adds cost and
+almost no signal), the best CANDIDATES by summed idf are then scored with Lucene's BM25 (k1=1.5,
+b=0.75, every query term), the formula of the bm25s index this replaced. bench/lexical.py compares.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+
+from index.bm25 import TOKENIZER_VERSION, tokenize
+
+# unicode61 without diacritic removal (tokenize already folded them) keeps "don't" one token.
+_TOKENIZER = "unicode61 remove_diacritics 0 tokenchars '''’'"
+SCHEMA = (  # statements, not a script: drop_all re-runs them inside a transaction
+    """CREATE TABLE IF NOT EXISTS lexical_keys (
+        id INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        number INTEGER NOT NULL,
+        date_ts INTEGER NOT NULL,            -- published, else ingested: what date filters compare
+        length INTEGER NOT NULL,             -- tokens, for BM25's length normalisation
+        UNIQUE (article_id, number))""",
+    "CREATE INDEX IF NOT EXISTS lexical_keys_date ON lexical_keys(date_ts)",
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS lexical USING fts5(tokens, tokenize=\"{_TOKENIZER}\")",
+    # Paragraph and token totals (BM25's N and average length), kept exact by triggers.
+    "CREATE TABLE IF NOT EXISTS lexical_stats (id INTEGER PRIMARY KEY CHECK (id = 1), docs INTEGER, tokens INTEGER)",
+    "INSERT OR IGNORE INTO lexical_stats VALUES (1, 0, 0)",
+    """CREATE TRIGGER IF NOT EXISTS lexical_keys_added AFTER INSERT ON lexical_keys BEGIN
+        UPDATE lexical_stats SET docs = docs + 1, tokens = tokens + new.length WHERE id = 1;
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS lexical_keys_gone AFTER DELETE ON lexical_keys BEGIN
+        DELETE FROM lexical WHERE rowid = old.id;
+        UPDATE lexical_stats SET docs = docs - 1, tokens = tokens - old.length WHERE id = 1;
+    END""",
+)
+META_KEY = "lexical_tokenizer"
+VERSION = f"{TOKENIZER_VERSION}/fts5-2"  # bump with the tokenizer or this schema: the index is rebuilt on open
+K1, B = 1.5, 0.75
+POSTINGS_BUDGET = 30_000  # candidate generation reads at most about this many rows (plus the rarest term's)
+CANDIDATES = 300  # rescored with every query term
+
+Row = tuple[str, int, int, str]  # (article_id, paragraph, date_ts, text)
+
+
+def ensure(conn: sqlite3.Connection) -> None:
+    """Create the tables (idempotent), and this connection's view of the vocabulary."""
+    for statement in SCHEMA:
+        conn.execute(statement)
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_vocab USING fts5vocab(main, lexical, row)")
+
+
+def insert(conn: sqlite3.Connection, rows: Iterable[Row]) -> int:
+    """Index paragraphs not indexed yet (call inside the caller's transaction); returns how many."""
+    added = 0
+    for article_id, number, date_ts, text in rows:
+        tokens = tokenize(text) or ["_"]
+        cur = conn.execute("INSERT OR IGNORE INTO lexical_keys (article_id, number, date_ts, length) VALUES (?,?,?,?)",
+                           (article_id, number, date_ts, len(tokens)))
+        if cur.rowcount:  # already there: a re-flushed article (resumed ingest) keeps its one row
+            conn.execute("INSERT INTO lexical (rowid, tokens) VALUES (?, ?)", (cur.lastrowid, " ".join(tokens)))
+            added += 1
+    return added
+
+
+def drop_all(conn: sqlite3.Connection) -> None:
+    """Empty the index (reindex refills it article by article); inside the caller's transaction."""
+    conn.execute("DROP TABLE IF EXISTS lexical")
+    conn.execute("DROP TABLE IF EXISTS temp.lexical_vocab")
+    conn.execute("DROP TABLE IF EXISTS lexical_keys")  # its triggers go with it
+    conn.execute("DROP TABLE IF EXISTS lexical_stats")
+    ensure(conn)
+
+
+def count(conn: sqlite3.Connection) -> tuple[int, int]:
+    """(keys, FTS rows): equal unless the index is damaged."""
+    keys = conn.execute("SELECT COUNT(*) FROM lexical_keys").fetchone()[0]
+    rows = conn.execute("SELECT COUNT(*) FROM lexical").fetchone()[0]
+    return keys, rows
+
+
+def match_expression(tokens: Sequence[str]) -> str:
+    """An FTS5 query matching any of the tokens, each a quoted string (no operator injection)."""
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+
+
+def query(conn: sqlite3.Connection, text: str, k: int, since_ts: int | None = None, until_ts: int | None = None,
+          sources: Sequence[str] = (), article_ids: Sequence[str] = ()) -> list[tuple[str, int, float]]:
+    """(article_id, paragraph, BM25 score) of the k best matches, best first, filters applied exactly."""
+    wanted = Counter(tokenize(text))  # a word asked twice counts twice, as in bm25s
+    df = {t: _doc_frequency(conn, t) for t in wanted}
+    present = sorted((t for t in wanted if df[t]), key=lambda t: df[t])
+    if not present or k <= 0:
+        return []
+    docs, total = conn.execute("SELECT docs, tokens FROM lexical_stats").fetchone()
+    idf = {t: math.log(1 + (docs - df[t] + 0.5) / (df[t] + 0.5)) for t in present}
+    allowed = _allowed(conn, since_ts, until_ts, sources, article_ids)
+    candidates = _candidates(conn, present, df, idf, allowed, max(CANDIDATES, k))
+    if not len(candidates):
+        return []
+    rows = conn.execute(
+        "SELECT k.article_id, k.number, k.length, l.tokens FROM lexical_keys k JOIN lexical l ON l.rowid = k.id"
+        f" WHERE k.id IN ({','.join(str(int(c)) for c in candidates)})").fetchall()
+    average = total / max(docs, 1)
+    scored = []
+    for article_id, number, length, tokens in rows:
+        padded = f" {tokens} "
+        tf = {t: padded.count(f" {t} ") for t in present}
+        norm = K1 * (1 - B + B * length / average)
+        scored.append((article_id, number, sum(wanted[t] * idf[t] * tf[t] * (K1 + 1) / (tf[t] + norm)
+                                               for t in present if tf[t])))
+    scored.sort(key=lambda r: (-r[2], r[0], r[1]))
+    return scored[:k]
+
+
+def _candidates(conn: sqlite3.Connection, present: list[str], df: dict[str, int], idf: dict[str, float],
+                allowed: np.ndarray | None, n: int) -> np.ndarray:
+    """Rows holding the rarest query terms (within the postings budget), best `n` by summed idf.
+
+    Reading a term's rows costs a fraction of a microsecond each; FTS5's own ranking costs ~50x
+    more per row, which is why scoring happens here and only for the best candidates."""
+    ids: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    postings = 0
+    for term in present:  # rarest first; the rarest always
+        if ids and postings + df[term] > POSTINGS_BUDGET:
+            break
+        listed = conn.execute("SELECT group_concat(rowid) FROM lexical WHERE lexical MATCH ?",
+                              (match_expression([term]),)).fetchone()[0]  # one string: no Python object a row
+        rows = np.array(listed.split(","), dtype=np.int64) if listed else np.empty(0, dtype=np.int64)
+        ids.append(rows)
+        weights.append(np.full(len(rows), idf[term]))
+        postings += df[term]
+    found, where = np.unique(np.concatenate(ids), return_inverse=True)
+    score = np.bincount(where, weights=np.concatenate(weights))
+    if allowed is not None:
+        score[~np.isin(found, allowed)] = -1.0
+    keep = score >= 0
+    found, score = found[keep], score[keep]
+    if len(found) > n:
+        top = np.argpartition(-score, n - 1)[:n]
+        found = found[top]
+    return found
+
+
+def _allowed(conn: sqlite3.Connection, since_ts: int | None, until_ts: int | None, sources: Sequence[str],
+             article_ids: Sequence[str]) -> np.ndarray | None:
+    """Row ids the filters admit (None: no filter), read through the date index."""
+    clauses, params = _filter_clauses(since_ts, until_ts, sources, article_ids)
+    if not clauses:
+        return None
+    listed = conn.execute(f"SELECT group_concat(k.id) FROM lexical_keys k WHERE 1 {clauses}", params).fetchone()[0]
+    return np.array(listed.split(","), dtype=np.int64) if listed else np.empty(0, dtype=np.int64)
+
+
+def _doc_frequency(conn: sqlite3.Connection, term: str) -> int:
+    """Paragraphs containing the term (an index seek; 0 when absent, or when FTS5 splits the token)."""
+    row = conn.execute("SELECT doc FROM temp.lexical_vocab WHERE term = ?", (term,)).fetchone()
+    return int(row[0]) if row else 0
+
+
+def _filter_clauses(since_ts: int | None, until_ts: int | None, sources: Sequence[str],
+                    article_ids: Sequence[str]) -> tuple[str, list[int | str]]:
+    clauses: list[str] = []
+    params: list[int | str] = []
+    if since_ts is not None:
+        clauses.append("k.date_ts >= ?")
+        params.append(since_ts)
+    if until_ts is not None:
+        clauses.append("k.date_ts < ?")
+        params.append(until_ts)
+    if sources:
+        clauses.append(f"k.article_id IN (SELECT id FROM articles WHERE source IN ({','.join('?' * len(sources))}))")
+        params += list(sources)
+    if article_ids:
+        clauses.append(f"k.article_id IN ({','.join('?' * len(article_ids))})")
+        params += list(article_ids)
+    return "".join(f" AND {c}" for c in clauses), params
+
+
+def knows(conn: sqlite3.Connection, token: str) -> bool:
+    """Whether a tokenized word occurs in any indexed paragraph (an index lookup, nothing loaded)."""
+    return conn.execute("SELECT 1 FROM lexical WHERE lexical MATCH ? LIMIT 1",
+                        (match_expression([token]),)).fetchone() is not None
+
+
+def current(conn: sqlite3.Connection) -> bool:
+    """Whether the stored rows were made by today's tokenizer and schema."""
+    row = conn.execute("SELECT value FROM meta WHERE key=?", (META_KEY,)).fetchone()
+    return row is not None and row[0] == VERSION
