@@ -5,8 +5,9 @@ A prune first records the doomed article ids in `prune_queue` (one transaction),
 the queue a chunk at a time: delete the chunk's vectors (idempotent), then in one catalog transaction
 re-point the duplicate links that ended at those articles, delete the articles (paragraphs,
 annotations, mentions, acronyms, signatures, links and lexical rows go by foreign-key cascade and
-trigger), recount the actors that lost mentions (dropping those left with none) and dequeue them. A kill -9 anywhere leaves a queue that the
-next writer (`store.Index` finishes it under the writer lock before anything else) completes.
+trigger), recount the actors that lost mentions (dropping those left with none) and dequeue them.
+A kill -9 anywhere leaves a queue that the next writer (`store.Index` finishes it under the writer
+lock before anything else) completes.
 """
 
 from __future__ import annotations
