@@ -14,22 +14,18 @@ bm25s is a dev dependency (pip install -e '.[dev]').
 
 from __future__ import annotations
 
-import argparse
 import sqlite3
 import time
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
-from common import SHARED, percentile, read_jsonl, require, temp_config
-from retrieval import KS, recalled
+from common import percentile
+from retrieval import KS, recalled, rtqa_index
 
 from bot.qa.when import window
 from index.bm25 import STOPWORDS, tokenize
-from index.config import IndexConfig
 from index.lexical import match_expression
 from index.search import Filters, search
-from index.sources import from_record
 from index.store import Index
 
 Lexical = Callable[..., list[tuple[str, int, float]]]
@@ -97,16 +93,7 @@ def porter_ranker(rows: list[tuple[str, int, str, str]]) -> Callable[[str, int],
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data-dir", help="an existing index of rtqa-dev (else one is built in a temp dir)")
-    args = parser.parse_args()
-    corpus = require(SHARED / "rtqa-dev")
-    questions = read_jsonl(corpus / "questions.jsonl")
-    if args.data_dir:
-        index = Index.open(IndexConfig(data_dir=Path(args.data_dir)))
-    else:
-        index = Index.open(temp_config(extract_actors=False))
-        index.ingest(from_record(r, r["id"]) for r in read_jsonl(corpus / "articles.jsonl"))
+    index, questions = rtqa_index(__doc__)
     rows = list(index.catalog.indexable(state="indexed"))
     started = time.perf_counter()
     rankers: dict[str, Lexical] = {"fts5-snowball": index.catalog.lexical_search}

@@ -36,20 +36,24 @@ def recalled(ranked: list, question: dict, texts: dict[tuple[str, int], str], k:
                for item in ranked[:k] for key in (item if isinstance(item, list) else [item]))
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+def rtqa_index(doc: str | None) -> tuple[Index, list[dict]]:
+    """The rtqa-dev index named by --data-dir (else one built in a temp dir) and its questions."""
+    parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--data-dir", help="an existing index of rtqa-dev (else one is built in a temp dir)")
     args = parser.parse_args()
     corpus = require(SHARED / "rtqa-dev")
     questions = read_jsonl(corpus / "questions.jsonl")
     if args.data_dir:
-        index = Index.open(IndexConfig(data_dir=Path(args.data_dir)))
-    else:
-        index = Index.open(temp_config(extract_actors=False))
-        records = read_jsonl(corpus / "articles.jsonl")
-        started = time.perf_counter()
-        index.ingest(from_record(r, r["id"]) for r in records)
-        print(f"built the index in {time.perf_counter() - started:.0f} s")
+        return Index.open(IndexConfig(data_dir=Path(args.data_dir))), questions
+    index = Index.open(temp_config(extract_actors=False))
+    started = time.perf_counter()
+    index.ingest(from_record(r, r["id"]) for r in read_jsonl(corpus / "articles.jsonl"))
+    print(f"built the index in {time.perf_counter() - started:.0f} s")
+    return index, questions
+
+
+def main() -> None:
+    index, questions = rtqa_index(__doc__)
 
     systems = {
         "dense": lambda q: [(a, n) for a, n, _ in index.vectors.query(index.embeddings.embed_query(q), 10, None)],

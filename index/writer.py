@@ -39,15 +39,8 @@ class WriterLock:
             self.notify(f"waiting for another newsbot writer in this process ({self.data_dir})")
             self._threads.acquire()
         try:
-            if self._depth == 0:
-                self._acquire_file()
-            self._depth += 1
-            try:
+            with self._file_held(self._wait_for_file):
                 yield
-            finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    self._file.release()
         finally:
             self._threads.release()
 
@@ -58,25 +51,36 @@ class WriterLock:
             yield False
             return
         try:
-            if self._depth == 0:
-                try:
-                    self._file.acquire(timeout=0)
-                except Timeout:
-                    yield False
-                    return
-            self._depth += 1
-            try:
-                yield True
-            finally:
-                self._depth -= 1
-                if self._depth == 0:
-                    self._file.release()
+            with self._file_held(self._file_if_free) as held:
+                yield held
         finally:
             self._threads.release()
 
-    def _acquire_file(self) -> None:
+    @contextmanager
+    def _file_held(self, acquire: Callable[[], bool]) -> Iterator[bool]:
+        """The file lock for the outermost holder in this process (the caller holds the thread lock)."""
+        if self._depth == 0 and not acquire():
+            yield False
+            return
+        self._depth += 1
+        try:
+            yield True
+        finally:
+            self._depth -= 1
+            if self._depth == 0:
+                self._file.release()
+
+    def _wait_for_file(self) -> bool:
         try:
             self._file.acquire(timeout=NOTICE_AFTER)
         except Timeout:
             self.notify(f"waiting for another newsbot process writing to {self.data_dir}")
             self._file.acquire()
+        return True
+
+    def _file_if_free(self) -> bool:
+        try:
+            self._file.acquire(timeout=0)
+        except Timeout:
+            return False
+        return True
