@@ -36,6 +36,7 @@ from pathlib import Path
 import numpy as np
 from common import ROOT, SHARED, percentile, read_jsonl, require
 
+from index import lexical
 from index.actors import directory
 from index.bm25 import tokenize
 from index.config import IndexConfig
@@ -94,6 +95,8 @@ def build(source: Path, target: Path, size: int) -> None:
                  " JOIN tokens t ON t.article_id = p.src ORDER BY p.ts")
     conn.execute("INSERT INTO main.lexical (rowid, tokens) SELECT k.id, t.tokens FROM main.lexical_keys k JOIN plan p"
                  " ON p.new = k.article_id JOIN tokens t ON t.article_id = p.src AND t.number = k.number")
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.lexical_vocab USING fts5vocab(main, lexical, row)")
+    lexical.recount_terms(conn)
     conn.execute("INSERT OR REPLACE INTO main.meta VALUES ('actors_dirty', '0')")
     conn.execute("COMMIT")
     catalog_s = time.perf_counter() - started
@@ -289,13 +292,17 @@ def _embed_once(real: MiniLMEmbeddings, texts: list[str], path: Path) -> float:
 
 
 def upgrade_lexical(catalog: Path) -> None:
-    """Caches built by the first version of this bench lack lexical_keys.length: add it in SQL (the FTS
-    rows hold the tokens), so a million paragraphs are not re-tokenized."""
-    from index import lexical
-
+    """Caches built by earlier versions of this bench lack lexical_keys.length or lexical_terms: add them
+    in SQL (the FTS rows hold the tokens), so a million paragraphs are not re-tokenized."""
     conn = sqlite3.connect(catalog, isolation_level=None)
     row = conn.execute("SELECT value FROM meta WHERE key=?", (lexical.META_KEY,)).fetchone()
-    if row and row[0] == "snowball-en-2":
+    if row and row[0] == "snowball-en-2/fts5-2":
+        lexical.ensure(conn)
+        conn.execute("BEGIN")
+        lexical.recount_terms(conn)
+        conn.execute("UPDATE meta SET value=? WHERE key=?", (lexical.VERSION, lexical.META_KEY))
+        conn.execute("COMMIT")
+    elif row and row[0] == "snowball-en-2":
         conn.execute("BEGIN")
         conn.execute("ALTER TABLE lexical_keys ADD COLUMN length INTEGER NOT NULL DEFAULT 0")
         conn.execute("UPDATE lexical_keys SET length = (SELECT length(tokens) - length(replace(tokens, ' ', '')) + 1"
@@ -304,6 +311,7 @@ def upgrade_lexical(catalog: Path) -> None:
         lexical.ensure(conn)
         conn.execute("UPDATE lexical_stats SET docs = (SELECT COUNT(*) FROM lexical_keys),"
                      " tokens = (SELECT SUM(length) FROM lexical_keys)")
+        lexical.recount_terms(conn)
         conn.execute("UPDATE meta SET value=? WHERE key=?", (lexical.VERSION, lexical.META_KEY))
         conn.execute("COMMIT")
     conn.close()

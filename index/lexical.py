@@ -38,6 +38,8 @@ SCHEMA = (  # statements, not a script: drop_all re-runs them inside a transacti
     # Paragraph and token totals (BM25's N and average length), kept exact by triggers.
     "CREATE TABLE IF NOT EXISTS lexical_stats (id INTEGER PRIMARY KEY CHECK (id = 1), docs INTEGER, tokens INTEGER)",
     "INSERT OR IGNORE INTO lexical_stats VALUES (1, 0, 0)",
+    # Paragraphs holding each term (BM25's df): FTS5 can count them only by reading the whole doclist.
+    "CREATE TABLE IF NOT EXISTS lexical_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
     """CREATE TRIGGER IF NOT EXISTS lexical_keys_added AFTER INSERT ON lexical_keys BEGIN
         UPDATE lexical_stats SET docs = docs + 1, tokens = tokens + new.length WHERE id = 1;
     END""",
@@ -47,7 +49,7 @@ SCHEMA = (  # statements, not a script: drop_all re-runs them inside a transacti
     END""",
 )
 META_KEY = "lexical_tokenizer"
-VERSION = f"{TOKENIZER_VERSION}/fts5-2"  # bump with the tokenizer or this schema: the index is rebuilt on open
+VERSION = f"{TOKENIZER_VERSION}/fts5-3"  # bump with the tokenizer or this schema: the index is rebuilt on open
 K1, B = 1.5, 0.75
 POSTINGS_BUDGET = 30_000  # candidate generation reads at most about this many rows (plus the rarest term's)
 CANDIDATES = 300  # rescored with every query term
@@ -64,15 +66,41 @@ def ensure(conn: sqlite3.Connection) -> None:
 
 def insert(conn: sqlite3.Connection, rows: Iterable[Row]) -> int:
     """Index paragraphs not indexed yet (call inside the caller's transaction); returns how many."""
-    added = 0
+    added, terms = 0, Counter[str]()
     for article_id, number, date_ts, text in rows:
         tokens = tokenize(text) or ["_"]
         cur = conn.execute("INSERT OR IGNORE INTO lexical_keys (article_id, number, date_ts, length) VALUES (?,?,?,?)",
                            (article_id, number, date_ts, len(tokens)))
         if cur.rowcount:  # already there: a re-flushed article (resumed ingest) keeps its one row
             conn.execute("INSERT INTO lexical (rowid, tokens) VALUES (?, ?)", (cur.lastrowid, " ".join(tokens)))
+            terms.update(set(tokens))
             added += 1
+    _count_terms(conn, terms, +1)
     return added
+
+
+def forget(conn: sqlite3.Connection, article_ids: Sequence[str]) -> None:
+    """Uncount these articles' terms; call right before deleting them (their rows then go by cascade)."""
+    terms = Counter[str]()
+    for start in range(0, len(article_ids), 500):
+        chunk = list(article_ids[start:start + 500])
+        for (tokens,) in conn.execute("SELECT l.tokens FROM lexical_keys k JOIN lexical l ON l.rowid = k.id"
+                                      f" WHERE k.article_id IN ({','.join('?' * len(chunk))})", chunk):
+            terms.update(set(tokens.split()))
+    _count_terms(conn, terms, -1)
+
+
+def recount_terms(conn: sqlite3.Connection) -> None:
+    """Recompute every term's count from the FTS index itself (one pass over it)."""
+    conn.execute("DELETE FROM lexical_terms")
+    conn.execute("INSERT INTO lexical_terms SELECT term, doc FROM temp.lexical_vocab")
+
+
+def _count_terms(conn: sqlite3.Connection, terms: Counter[str], sign: int) -> None:
+    conn.executemany("INSERT INTO lexical_terms (term, df) VALUES (?, ?) ON CONFLICT (term) DO UPDATE"
+                     " SET df = df + excluded.df", [(t, sign * n) for t, n in terms.items()])
+    if sign < 0:
+        conn.execute("DELETE FROM lexical_terms WHERE df <= 0")
 
 
 def drop_all(conn: sqlite3.Connection) -> None:
@@ -81,6 +109,7 @@ def drop_all(conn: sqlite3.Connection) -> None:
     conn.execute("DROP TABLE IF EXISTS temp.lexical_vocab")
     conn.execute("DROP TABLE IF EXISTS lexical_keys")  # its triggers go with it
     conn.execute("DROP TABLE IF EXISTS lexical_stats")
+    conn.execute("DROP TABLE IF EXISTS lexical_terms")
     ensure(conn)
 
 
@@ -105,7 +134,7 @@ def query(conn: sqlite3.Connection, text: str, k: int, since_ts: int | None = No
     if not present or k <= 0:
         return []
     docs, total = conn.execute("SELECT docs, tokens FROM lexical_stats").fetchone()
-    idf = {t: math.log(1 + (docs - df[t] + 0.5) / (df[t] + 0.5)) for t in present}
+    idf = {t: math.log(1 + (docs - min(df[t], docs) + 0.5) / (df[t] + 0.5)) for t in present}  # always > 0
     allowed = _allowed(conn, since_ts, until_ts, sources, article_ids)
     candidates = _candidates(conn, present, df, idf, allowed, max(CANDIDATES, k))
     if not len(candidates):
@@ -146,9 +175,8 @@ def _candidates(conn: sqlite3.Connection, present: list[str], df: dict[str, int]
     found, where = np.unique(np.concatenate(ids), return_inverse=True)
     score = np.bincount(where, weights=np.concatenate(weights))
     if allowed is not None:
-        score[~np.isin(found, allowed)] = -1.0
-    keep = score >= 0
-    found, score = found[keep], score[keep]
+        keep = np.isin(found, allowed)
+        found, score = found[keep], score[keep]
     if len(found) > n:
         top = np.argpartition(-score, n - 1)[:n]
         found = found[top]
@@ -166,8 +194,8 @@ def _allowed(conn: sqlite3.Connection, since_ts: int | None, until_ts: int | Non
 
 
 def _doc_frequency(conn: sqlite3.Connection, term: str) -> int:
-    """Paragraphs containing the term (an index seek; 0 when absent, or when FTS5 splits the token)."""
-    row = conn.execute("SELECT doc FROM temp.lexical_vocab WHERE term = ?", (term,)).fetchone()
+    """Paragraphs containing the term (one index seek; 0 when absent)."""
+    row = conn.execute("SELECT df FROM lexical_terms WHERE term = ?", (term,)).fetchone()
     return int(row[0]) if row else 0
 
 

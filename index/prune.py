@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index import lexical
 from index.catalog import Catalog
 from index.vectors import VectorStore
 
@@ -116,6 +117,7 @@ def _remove(catalog: Catalog, ids: list[str]) -> None:
             for article_id in ids:
                 _repoint(catalog, article_id, doomed)
         touched = _actors_named(catalog, ids) if _has_table(catalog, "mentions") else []
+        lexical.forget(catalog.conn, ids)
         catalog.conn.execute(f"DELETE FROM articles WHERE id IN ({_marks(ids)})", ids)
         catalog.conn.execute(f"DELETE FROM prune_queue WHERE article_id IN ({_marks(ids)})", ids)
         if touched:
