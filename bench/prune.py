@@ -1,9 +1,9 @@
 """Prune and a killed prune on rtqa-dev: stats stay consistent and retrieval recall does not drop.
 
-A copy of an rtqa-dev index (2022) gets 100 older timeline17 articles (Libya, 2011) as distractors.
+A copy of an rtqa-dev index (2022) gets --old older timeline17 articles (Libya, 2011) as distractors.
 Hybrid recall@5 is measured, then `newsbot prune --before 2022-01-01` is started and killed with
-SIGKILL mid-way, `stats` is read (inconsistent: a prune is pending), the prune is run again (the
-pending one is finished first), and recall@5 and `stats` are measured once more.
+SIGKILL as soon as its queue is written, `stats` is read (inconsistent: a prune is pending), the
+prune is run again (the pending one is finished first), and recall@5 and `stats` are measured once more.
 
 Usage: nice -n 10 python bench/prune.py --source DIR   (an index holding rtqa-dev)
 """
@@ -15,6 +15,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -45,13 +46,29 @@ def stats(data_dir: Path) -> dict:
     return json.loads(out.stdout)
 
 
+def _kill_once_queued(proc: subprocess.Popen, catalog: Path) -> None:
+    """SIGKILL the prune the moment its queue is written (before, or while, it deletes anything)."""
+    conn = sqlite3.connect(catalog)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            if conn.execute("SELECT COUNT(*) FROM prune_queue").fetchone()[0]:
+                break
+        except sqlite3.OperationalError:  # no queue table yet
+            pass
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    conn.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--source", required=True)
-    parser.add_argument("--kill-after", type=float, default=4.0, help="seconds into the prune before SIGKILL")
+    parser.add_argument("--old", type=int, default=40, help="older distractor articles to add, then prune")
     args = parser.parse_args()
     questions = read_jsonl(require(SHARED / "rtqa-dev" / "questions.jsonl"))
-    old = read_jsonl(require(SHARED / "timeline17-dev" / "LibyaWar_reuters.articles.jsonl"))[:100]
+    old = read_jsonl(require(SHARED / "timeline17-dev" / "LibyaWar_reuters.articles.jsonl"))[:args.old]
     work = Path(tempfile.mkdtemp(prefix="newsbot-prune-")) / "data"
     shutil.copytree(args.source, work, symlinks=True)
     index = Index.open(IndexConfig(data_dir=work))
@@ -64,9 +81,7 @@ def main() -> None:
           f"{before['articles']} articles, consistent={before['consistent']}")
     env = {**os.environ, "NEWSBOT_DATA_DIR": str(work)}
     proc = subprocess.Popen([NEWSBOT, "prune", "--before", "2022-01-01"], env=env, stderr=subprocess.DEVNULL)
-    time.sleep(args.kill_after)
-    proc.send_signal(signal.SIGKILL)
-    proc.wait()
+    _kill_once_queued(proc, work / "catalog.sqlite3")
     killed = stats(work)
     print(f"after SIGKILL: articles {killed['articles']}, pruning {killed['pruning']}, "
           f"consistent={killed['consistent']}")
