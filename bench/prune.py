@@ -4,6 +4,11 @@ A copy of an rtqa-dev index (2022) gets --old older timeline17 articles (Libya, 
 Hybrid recall@5 is measured, then `newsbot prune --before 2022-01-01` is started and killed with
 SIGKILL as soon as its queue is written, `stats` is read (inconsistent: a prune is pending), the
 prune is run again (the pending one is finished first), and recall@5 and `stats` are measured once more.
+The prune also removes rtqa-dev's own pre-2022 distractors (203 articles); no gold article is older.
+
+Result (--old 40): R@5 0.767, with the distractors 0.767; after SIGKILL stats showed 688 articles,
+243 queued, consistent=False; the next prune removed 243 articles (15,483 paragraphs) and left 445,
+consistent=True, R@5 0.850.
 
 Usage: nice -n 10 python bench/prune.py --source DIR   (an index holding rtqa-dev)
 """

@@ -271,6 +271,12 @@ class Catalog:
         with self.lock:
             return lexical.query(self.conn, text, k, since_ts, until_ts, sources, article_ids)
 
+    def filtered_keys(self, since_ts: int | None, until_ts: int | None, sources: tuple[str, ...] = (),
+                      article_ids: tuple[str, ...] = (), limit: int = 50_000) -> list[tuple[str, int]] | None:
+        """Keys of the indexed paragraphs these filters admit, or None when there are more than `limit`."""
+        with self.lock:
+            return lexical.keys(self.conn, since_ts, until_ts, sources, article_ids, limit)
+
     def knows(self, token: str) -> bool:
         """Whether a tokenized word (`index.bm25.tokenize`) occurs in any indexed paragraph."""
         with self.lock:

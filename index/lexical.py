@@ -218,6 +218,15 @@ def _filter_clauses(since_ts: int | None, until_ts: int | None, sources: Sequenc
     return "".join(f" AND {c}" for c in clauses), params
 
 
+def keys(conn: sqlite3.Connection, since_ts: int | None, until_ts: int | None, sources: Sequence[str],
+         article_ids: Sequence[str], limit: int) -> list[tuple[str, int]] | None:
+    """The indexed paragraphs the filters admit, through the date index; None when more than `limit`."""
+    clauses, params = _filter_clauses(since_ts, until_ts, sources, article_ids)
+    rows = conn.execute(f"SELECT k.article_id, k.number FROM lexical_keys k WHERE 1 {clauses} LIMIT ?",
+                        (*params, limit + 1)).fetchall()
+    return None if len(rows) > limit else [(r[0], r[1]) for r in rows]
+
+
 def knows(conn: sqlite3.Connection, token: str) -> bool:
     """Whether a tokenized word occurs in any indexed paragraph (an index lookup, nothing loaded)."""
     return conn.execute("SELECT 1 FROM lexical WHERE lexical MATCH ? LIMIT 1",

@@ -62,7 +62,7 @@ def search(index: Index, query: str, k: int = 8, filters: Filters | None = None,
     if not query.strip():
         return []
     index.refresh()  # see what other processes wrote (cheap: a version check)
-    dense = index.vectors.query(index.embeddings.embed_query(query), pool, _where(filters))
+    dense = index.vectors.query(index.embeddings.embed_query(query), pool, _where(filters), _window(index, filters))
     sparse = _bm25(index, query, pool, filters)
     fused = rrf([[(a, n) for a, n, _ in dense], [(a, n) for a, n, _ in sparse]])
     if boost:
@@ -115,11 +115,25 @@ def _where(filters: Filters) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+WINDOW_KEYS = 50_000  # up to this many paragraphs a filter admits, dense search gets their ids
+
+
+def _window(index: Index, filters: Filters) -> list[tuple[str, int]] | None:
+    """The paragraphs a filter admits, from the catalog's date index (None: no filter, or too many)."""
+    if not filters.active:
+        return None
+    return index.catalog.filtered_keys(_ts(filters.since), _ts(filters.until), filters.sources, filters.article_ids,
+                                       WINDOW_KEYS)
+
+
+def _ts(moment: datetime | None) -> int | None:
+    return int(moment.timestamp()) if moment else None
+
+
 def _bm25(index: Index, query: str, pool: int, filters: Filters) -> list[tuple[str, int, float]]:
     """The lexical ranking, filtered inside SQLite (exactly, however narrow the window)."""
-    return index.catalog.lexical_search(
-        query, pool, int(filters.since.timestamp()) if filters.since else None,
-        int(filters.until.timestamp()) if filters.until else None, filters.sources, filters.article_ids)
+    return index.catalog.lexical_search(query, pool, _ts(filters.since), _ts(filters.until), filters.sources,
+                                        filters.article_ids)
 
 
 def _hydrate(index: Index, ranked: list[tuple[tuple[str, int], float]]) -> list[Hit]:

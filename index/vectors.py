@@ -94,8 +94,15 @@ class VectorStore:
             ids=[vector_id(r.article_id, r.number) for r in records],
         )
 
-    def query(self, embedding: list[float], k: int, where: dict | None) -> list[tuple[str, int, float]]:
-        """(article_id, paragraph, cosine distance) of the k nearest paragraphs."""
+    def query(self, embedding: list[float], k: int, where: dict | None,
+              keys: list[tuple[str, int]] | None = None) -> list[tuple[str, int, float]]:
+        """(article_id, paragraph, cosine distance) of the k nearest paragraphs (among `keys`, if given)."""
+        if keys is not None:  # Chroma filters ids far faster than metadata (700 ms vs 30-80 at 100k)
+            if not keys:
+                return []
+            hits = self.store.similarity_search_by_vector_with_relevance_scores(
+                embedding, k=k, ids=[vector_id(a, n) for a, n in keys])
+            return [(*parse_vector_id(doc.id), float(dist)) for doc, dist in hits if doc.id]
         # No count() first: at a million vectors it costs more than the query, and Chroma 1.x
         # returns fewer hits (not an error) when k exceeds what the collection holds.
         hits = self.store.similarity_search_by_vector_with_relevance_scores(embedding, k=k, filter=where)
