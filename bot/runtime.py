@@ -3,20 +3,69 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import NoReturn
 from zoneinfo import ZoneInfo
 
 from rich.console import Console
 
 from bot.settings import Settings
+from index.faults import storage_problem
 from index.models import ModelUnavailable
 from index.store import Index
-from index.vectors import ModelMismatch
+from index.vectors import ModelMismatch, VectorStoreUnavailable
+
+log = logging.getLogger(__name__)
 
 # Progress bars, logs and human output that must not pollute `--json` go to stderr.
 err_console = Console(stderr=True, soft_wrap=True)  # messages never wrap mid-path
+
+
+OWN_LOGGERS = ("bot", "index")  # newsbot's own; everything else is a library's
+
+
+class _OwnFirst(logging.Filter):
+    """newsbot's records pass at the handler's level; a library's only from `floor` up (or from WARNING for
+    the libraries in `heeded`). trafilatura logs "discarding data: None" as a WARNING and an unparsable page
+    as an ERROR: to a user that is noise, since newsbot reports every item's outcome itself."""
+
+    def __init__(self, floor: int, heeded: tuple[str, ...], tracebacks: bool) -> None:
+        super().__init__()
+        self.floor, self.heeded, self.tracebacks = floor, heeded, tracebacks
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        top = record.name.split(".")[0]
+        if top in OWN_LOGGERS:
+            return True
+        if record.levelno < (logging.WARNING if top in self.heeded else self.floor):
+            return False
+        if not self.tracebacks:  # a library's traceback (PTB logs one per network blip) is for --verbose
+            record.exc_info, record.exc_text = None, None
+        return True
+
+
+def configure_logging(verbose: bool = False, heeded: tuple[str, ...] = ()) -> None:
+    """Log to stderr (alongside progress bars): newsbot's warnings and only critical library records;
+    `heeded` libraries' warnings too (the Telegram library for `serve`); with `verbose`, newsbot's debug
+    records (tracebacks of failed items included) and every library's warnings."""
+    from rich.logging import RichHandler
+
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "newsbot", False)]:
+        root.removeHandler(handler)
+    handler = RichHandler(console=err_console, show_time=False, show_path=False, markup=False,
+                          rich_tracebacks=False)
+    handler.newsbot = True  # type: ignore[attr-defined]
+    handler.addFilter(_OwnFirst(logging.WARNING if verbose else logging.CRITICAL, heeded, tracebacks=verbose))
+    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.WARNING)  # libraries' INFO/DEBUG chatter is never even formatted
+    for name in OWN_LOGGERS:
+        logging.getLogger(name).setLevel(logging.DEBUG if verbose else logging.NOTSET)
+    logging.captureWarnings(True)  # Python warnings (DeprecationWarning...) go through the same filter
 
 
 class UserError(Exception):
@@ -40,6 +89,20 @@ def open_index(settings: Settings, check_model: bool = True) -> Index:
         raise
     index.writer.notify = lambda message: err_console.print(message, highlight=False)
     return index
+
+
+def run_failure(command: str, exc: Exception, data_dir: Path | None = None,
+                hint: str = " (--verbose shows the traceback)") -> str:
+    """One line for a run that stopped: the storage fault a user can fix, else the exception's name
+    and `hint` (its traceback is logged at DEBUG)."""
+    log.debug("%s stopped", command, exc_info=exc)
+    if isinstance(exc, VectorStoreUnavailable):
+        return f"{command} stopped: {exc}"
+    problem = storage_problem(exc, data_dir)
+    if problem:
+        return (f"{command} stopped: {problem}. Nothing stored before is lost; free some space (or fix the "
+                f"device) and run it again.")
+    return f"{command} stopped: {type(exc).__name__}: {exc}{hint}"
 
 
 def tz(settings: Settings) -> ZoneInfo:

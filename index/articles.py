@@ -6,11 +6,16 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
+from index.dates import parse_date, plausible
 from index.furniture import classify
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
+# Control characters (NUL, C1, DEL) and lone surrogates (from JSON "\\ud800" escapes) carry no text,
+# and SQLite and the embedder choke on surrogates; a reader never sees them, so they are dropped.
+_INVISIBLE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+MAX_TITLE_CHARS = 300  # real headlines stay under ~200; a longer "title" would drown every paragraph's embedding
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class Article:
     author: str | None = None
     origin: str = ""  # where it came from (file:line or URL), for messages only
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    warnings: tuple[str, ...] = field(default=(), compare=False)  # what was repaired to read it (not stored)
 
     @property
     def indexable(self) -> list[Paragraph]:
@@ -115,14 +121,13 @@ def article_id(given: str | None, url: str | None, text: str) -> str:
 
 
 def parse_published(value: object) -> datetime | None:
-    """ISO date or datetime (naive = UTC); None for missing; ValueError for garbage."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, (int, float)):
-        return datetime.fromtimestamp(value, tz=UTC)
-    raw = str(value).strip().replace("Z", "+00:00")
-    parsed = datetime.fromisoformat(raw)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    """A date as written in articles and stored in the catalog (see index.dates); ValueError for garbage."""
+    return parse_date(value)
+
+
+def strip_invisible(text: str) -> str:
+    """The text without control characters and lone surrogates."""
+    return _INVISIBLE.sub("", text)
 
 
 def make_article(
@@ -136,12 +141,21 @@ def make_article(
     author: str | None = None,
     origin: str = "",
 ) -> Article:
-    """Build a validated Article from raw fields; raises ValueError with a readable reason."""
-    title = re.sub(r"\s+", " ", title or "").strip()
+    """Build a validated Article from raw fields; raises ValueError with a readable reason.
+
+    What a reader would overlook is repaired and noted in `warnings`: an unreadable date (the
+    article is kept undated), an overlong title, invisible control characters."""
+    warnings: list[str] = []
+    raw = [text or "", title or "", given_id or "", url or "", source or "", author or ""]
+    text, title, given_id, url, source, author = (strip_invisible(str(v)) for v in raw)
+    removed = sum(len(str(r)) for r in raw) - sum(len(v) for v in (text, title, given_id, url, source, author))
+    if removed:
+        warnings.append(f"{removed:,} control character(s) removed")
+    title = _title(title, warnings)
     if not text or not text.strip():
         raise ValueError("article has no text")
     blocks = _blocks(text)
-    title = title or blocks[0].text[:120]
+    title = title or _title(blocks[0].text[:120], [])
     paragraphs = flag_furniture(blocks, title, author, source)
     if not any(not p.skipped for p in paragraphs):
         raise ValueError("article has no paragraph with content")
@@ -151,10 +165,33 @@ def make_article(
         paragraphs=paragraphs,
         url=(url or None),
         source=(source or None),
-        published=parse_published(published),
+        published=_published(published, warnings),
         author=(author or None),
         origin=origin,
+        warnings=tuple(warnings),
     )
+
+
+def _title(title: str, warnings: list[str]) -> str:
+    title = re.sub(r"\s+", " ", title).strip()
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    warnings.append(f"title shortened from {len(title):,} characters")
+    cut = title[:MAX_TITLE_CHARS - 1]
+    head = cut.rsplit(" ", 1)[0]
+    return (head if len(head) > MAX_TITLE_CHARS // 2 else cut).rstrip() + "…"
+
+
+def _published(value: object, warnings: list[str]) -> datetime | None:
+    try:
+        when = parse_date(value)
+    except ValueError as exc:
+        warnings.append(f"unreadable published date ({exc}): ingested as undated")
+        return None
+    if when is not None and not plausible(when):
+        warnings.append(f"published date {when.date().isoformat()} is implausible: ingested as undated")
+        return None
+    return when
 
 
 def _sha(text: str) -> str:

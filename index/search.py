@@ -8,7 +8,9 @@ from datetime import datetime
 
 from index.articles import normalise_text, parse_published
 from index.store import Index
+from index.vectors import VectorStoreUnavailable
 
+LEXICAL_ONLY = "results come from the keyword (BM25) index alone"
 RRF_K = 60  # the constant from Cormack et al. (2009); damps the weight of top ranks
 DUPLICATE_JACCARD = 0.8  # word-set overlap above which two paragraphs are one syndicated text
 
@@ -56,13 +58,20 @@ class Hit:
 
 
 def search(index: Index, query: str, k: int = 8, filters: Filters | None = None, pool: int = 50,
-           boost: set[tuple[str, int]] | None = None) -> list[Hit]:
-    """The k best paragraphs for `query`; `boost` keys (e.g. paragraphs naming an actor) rank higher."""
+           boost: set[tuple[str, int]] | None = None, notes: list[str] | None = None) -> list[Hit]:
+    """The k best paragraphs for `query`; `boost` keys (e.g. paragraphs naming an actor) rank higher.
+    With the vector store unreachable, BM25 alone answers and `notes` says so."""
     filters = filters or Filters()
     if not query.strip():
         return []
     index.refresh()  # see what other processes wrote (cheap: a version check)
-    dense = index.vectors.query(index.embeddings.embed_query(query), pool, _where(filters), _window(index, filters))
+    try:
+        dense = index.vectors.query(index.embeddings.embed_query(query), pool, _where(filters),
+                                    _window(index, filters))
+    except VectorStoreUnavailable as exc:
+        dense = []
+        if notes is not None and not any(LEXICAL_ONLY in n for n in notes):
+            notes.append(f"{exc}; {LEXICAL_ONLY}")
     sparse = _bm25(index, query, pool, filters)
     fused = rrf([[(a, n) for a, n, _ in dense], [(a, n) for a, n, _ in sparse]])
     if boost:

@@ -1,23 +1,34 @@
 """Sources -> Articles: files (.txt .md .html .json .jsonl) and folders.
 
-Every reader yields `Article` or `SourceError`; nothing here raises on bad input, so one
-bad record never stops the rest of a batch.
+Every reader yields `Article` or `SourceError` and never raises on bad input: whatever goes wrong
+reading, decoding, parsing or extracting one file (or one JSONL line) is that item's SourceError,
+so one bad record never stops the rest of a batch. A last-resort guard turns even an exception
+nobody foresaw into "could not read it (RecursionError)"; its traceback is logged at DEBUG.
 """
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 import re
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
 from index.articles import Article, make_article
 
+log = logging.getLogger(__name__)
 SUPPORTED = (".txt", ".md", ".markdown", ".html", ".htm", ".json", ".jsonl")
 _MD_META = re.compile(r"^(source|published|date|url|link|author|id)\s*:\s*(.+)$", re.IGNORECASE)
 MIN_HTML_WORDS = 30  # below this a page is navigation, an index or an error page, not an article
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+# A UTF-8 multi-byte sequence; a file with more of these than broken bytes is UTF-8 with some damage.
+_UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_SNIFF = 8192  # bytes looked at to tell text from binary
+_FIELDS = ("id", "title", "url", "source", "author")  # the string fields of the article schema
 
 
 @dataclass(frozen=True)
@@ -34,14 +45,19 @@ Item = Article | SourceError
 def read_paths(paths: Iterable[Path], max_chars: int) -> Iterator[Item]:
     """Read files and folders (recursively, in name order)."""
     for path in paths:
-        if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
-            for file in files:
-                yield from read_file(file, max_chars)
-        elif path.is_file():
-            yield from read_file(path, max_chars)
-        else:
-            yield SourceError(str(path), "no such file or folder")
+        try:
+            if path.is_dir():
+                files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUPPORTED)
+            elif path.is_file():
+                files = [path]
+            else:
+                yield SourceError(str(path), "no such file or folder")
+                continue
+        except OSError as exc:  # an unreadable folder (permissions, a dangling mount)
+            yield SourceError(str(path), f"cannot list: {exc.strerror or exc}")
+            continue
+        for file in files:
+            yield from read_file(file, max_chars)
 
 
 def read_file(path: Path, max_chars: int) -> Iterator[Item]:
@@ -51,45 +67,105 @@ def read_file(path: Path, max_chars: int) -> Iterator[Item]:
         yield SourceError(str(path), f"unsupported file type {suffix or '(none)'}; use one of {', '.join(SUPPORTED)}")
         return
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as stream:
+            yield from _guarded(lambda: _read_stream(stream, suffix, str(path), path.stem, max_chars), str(path))
     except OSError as exc:
         yield SourceError(str(path), f"cannot read: {exc.strerror or exc}")
+
+
+def read_bytes(data: bytes, name: str, max_chars: int, origin: str | None = None) -> Iterator[Item]:
+    """Read the bytes of a file called `name` (e.g. a document sent to the bot) as `read_file` would."""
+    suffix = Path(name).suffix.lower()
+    where = origin or name
+    if suffix not in SUPPORTED:
+        yield SourceError(where, f"unsupported file type {suffix or '(none)'}; use one of {', '.join(SUPPORTED)}")
         return
-    # A file far beyond the cap is refused before decoding; JSONL may legitimately hold many articles.
-    if suffix not in (".jsonl", ".json") and len(raw) > max_chars * 4:
-        yield SourceError(str(path), f"file is {len(raw):,} bytes, over the article size cap ({max_chars:,} chars)")
+    yield from _guarded(lambda: _read_stream(io.BytesIO(data), suffix, where, Path(name).stem, max_chars), where)
+
+
+def _guarded(read: Callable[[], Iterator[Item]], origin: str) -> Iterator[Item]:
+    """The items of `read()`; an exception nobody foresaw ends that file with one SourceError."""
+    try:
+        yield from read()
+    except Exception as exc:  # noqa: BLE001 - the last-resort guard: this file fails, the run goes on
+        yield _unforeseen(exc, origin)
+
+
+def _unforeseen(exc: Exception, origin: str) -> SourceError:
+    if isinstance(exc, OSError):
+        return SourceError(origin, f"cannot read: {exc.strerror or exc}")
+    log.debug("reading %s failed", origin, exc_info=exc)
+    return SourceError(origin, f"could not read it ({type(exc).__name__})")
+
+
+def _read_stream(stream: BinaryIO, suffix: str, origin: str, stem: str, max_chars: int) -> Iterator[Item]:
+    if suffix == ".jsonl":  # read line by line: a JSONL file may hold thousands of articles
+        yield from _from_jsonl(stream, origin, max_chars)
+        return
+    # A file far beyond the cap is refused before decoding; a JSON list may hold many articles.
+    limit = None if suffix == ".json" else max_chars * 4
+    raw = stream.read() if limit is None else stream.read(limit + 1)
+    if limit is not None and len(raw) > limit:
+        size = stream.seek(0, io.SEEK_END)
+        yield SourceError(origin, f"file is {size:,} bytes, over the article size cap ({max_chars:,} chars)")
         return
     text = decode(raw)
-    if looks_binary(raw, text):
-        yield SourceError(str(path), "looks like a binary file, not text (wrong extension?)")
-        return
-    if suffix == ".jsonl":
-        yield from _from_jsonl(text, str(path), max_chars)
+    problem = binary_problem(raw, text)
+    if problem:
+        yield SourceError(origin, problem)
     elif suffix == ".json":
-        yield from _from_json(text, str(path), max_chars)
+        yield from _from_json(text, origin, max_chars)
     elif suffix in (".html", ".htm"):
-        yield _guard(lambda: from_html(text, str(path)), str(path), max_chars)
+        yield _guard(lambda: from_html(text, origin), origin, max_chars)
     else:
-        yield _guard(lambda: from_plain(text, str(path), fallback_title=path.stem), str(path), max_chars)
+        yield _guard(lambda: from_plain(text, origin, fallback_title=stem), origin, max_chars)
 
 
 def decode(raw: bytes) -> str:
-    """UTF-8 (BOM or not), else Windows-1252, else latin-1 (which always succeeds)."""
-    for encoding in ("utf-8-sig", "cp1252"):
+    """UTF-8 (BOM or not), UTF-16 with a BOM, UTF-8 with a few broken bytes, else Windows-1252, else latin-1."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return raw.decode(encoding)
+            return raw.decode("utf-16")
         except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+            pass
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    # One stray byte must not turn every "é" of a UTF-8 file into "Ã©": when valid UTF-8 sequences
+    # outnumber the broken bytes, keep UTF-8 and mark the broken ones.
+    lenient = raw.decode("utf-8-sig", errors="replace")
+    broken = lenient.count("\ufffd") - raw.count(b"\xef\xbf\xbd")
+    if len(_UTF8_SEQUENCE.findall(raw)) > broken:
+        return lenient
+    try:
+        return raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return raw.decode("latin-1")  # always succeeds
 
 
 def looks_binary(raw: bytes, text: str) -> bool:
-    """NUL bytes, or many control characters after decoding: an image or archive, not an article."""
-    if b"\x00" in raw[:8192]:
+    """NUL characters, or many control characters after decoding: an image or archive, not an article."""
+    sample = text[:_SNIFF]
+    if "\x00" in sample:
         return True
-    sample = text[:8192]
-    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\n\r\t\f") + sample.count("\ufffd")
+    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or 0x7f <= ord(c) <= 0x9f)
+    controls += sample.count("\ufffd")
     return bool(sample) and controls / len(sample) > 0.05
+
+
+def binary_problem(raw: bytes, text: str) -> str | None:
+    """Why these bytes are not a text article (naming the format when it is known), or None."""
+    if raw.lstrip()[:5] == b"%PDF-":
+        return "a PDF document, not text; save it as text or HTML first"
+    if not looks_binary(raw, text):
+        return None
+    import filetype  # magic numbers only, consulted once the bytes are known not to be text ("BM..." is a BMP)
+
+    kind = filetype.guess(raw[:_SNIFF])
+    if kind is not None:
+        return f"looks like {kind.mime} data (.{kind.extension}), not text (wrong extension?)"
+    return "looks like a binary file, not text (wrong extension?)"
 
 
 def from_plain(text: str, origin: str, fallback_title: str = "") -> Article:
@@ -145,55 +221,127 @@ def from_html(html: str, origin: str, url: str | None = None) -> Article:
 
 
 def from_record(record: object, origin: str) -> Article:
-    """One JSON object in the article schema: {id?, title, text, url?, published?, source?, author?}."""
+    """One JSON object in the article schema: {id?, title, text, url?, published?, source?, author?}.
+
+    A field of the wrong type (a list for a title, a number for a URL) is left out with a warning
+    rather than costing the article; only a missing or non-string text does."""
     if not isinstance(record, dict):
         raise ValueError(f"expected a JSON object, got {type(record).__name__}")
     text = record.get("text")
     if not isinstance(text, str):
         raise ValueError("missing or non-string 'text'")
-    return make_article(
-        title=str(record.get("title") or ""),
+    warnings: list[str] = []
+    fields = {name: _string_field(record, name, warnings) for name in _FIELDS}
+    article = make_article(
+        title=fields["title"] or "",
         text=text,
-        given_id=record.get("id"),
-        url=record.get("url"),
-        source=record.get("source"),
+        given_id=fields["id"],
+        url=fields["url"],
+        source=fields["source"],
         published=record.get("published"),
-        author=record.get("author"),
+        author=fields["author"],
         origin=origin,
     )
+    return replace(article, warnings=(*warnings, *article.warnings)) if warnings else article
 
 
-def _from_jsonl(text: str, origin: str, max_chars: int) -> Iterator[Item]:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+def _string_field(record: dict, name: str, warnings: list[str]) -> str | None:
+    value = record.get(name)
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and name in ("id", "title"):
+        return str(value)  # {"id": 42} is a fine id
+    warnings.append(f"'{name}' is a JSON {type(value).__name__}, not a string: left out")
+    return None
+
+
+def _from_jsonl(stream: BinaryIO, origin: str, max_chars: int) -> Iterator[Item]:
+    # Each line is decoded on its own: one line in another encoding must not garble the others.
+    limit = max_chars * 8 + 1024  # JSON escapes ("\u00e9") take up to 6 bytes per character
+    head = stream.read(_SNIFF)
+    problem = binary_problem(head, decode(head))
+    if problem:
+        yield SourceError(origin, problem)
+        return
+    stream.seek(0)
+    records = 0
+    for number, line in enumerate(_lines(stream, limit), start=1):
         where = f"{origin}:{number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            yield SourceError(where, f"invalid JSON ({exc.msg} at column {exc.colno})")
+        if line is None:
+            records += 1
+            yield SourceError(where, f"line is over {limit:,} bytes, beyond the article size cap ({max_chars:,} chars)")
+        elif line.strip():
+            records += 1
+            try:
+                yield _jsonl_record(line, where, max_chars)
+            except Exception as exc:  # noqa: BLE001 - the last-resort guard, per line
+                yield _unforeseen(exc, where)
+    if not records:
+        yield SourceError(origin, "file is empty")
+
+
+def _jsonl_record(line: bytes, where: str, max_chars: int) -> Item:
+    try:
+        record = _json(decode(line))
+    except ValueError as exc:
+        return SourceError(where, str(exc))
+    return _guard(lambda: from_record(record, where), where, max_chars)
+
+
+def _json(text: str) -> object:
+    """Parsed JSON; ValueError with a one-line reason (also for nesting beyond the parser's depth)."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        where = f"column {exc.colno}" if exc.lineno == 1 else f"line {exc.lineno}, column {exc.colno}"
+        raise ValueError(f"invalid JSON ({exc.msg}, {where})") from None
+    except RecursionError:
+        raise ValueError("invalid JSON (nested too deeply to be an article)") from None
+    except ValueError as exc:  # e.g. an integer literal beyond Python's 4,300-digit limit
+        raise ValueError(f"invalid JSON ({str(exc).split(':')[0]})") from None
+
+
+def _lines(stream: BinaryIO, limit: int) -> Iterator[bytes | None]:
+    """The lines of a stream; None for a line longer than `limit` bytes (skipped without being held)."""
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while (rest := stream.readline(1 << 20)) and not rest.endswith(b"\n"):
+                pass
+            yield None
             continue
-        yield _guard(lambda r=record, w=where: from_record(r, w), where, max_chars)
+        yield line
 
 
 def _from_json(text: str, origin: str, max_chars: int) -> Iterator[Item]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield SourceError(origin, f"invalid JSON ({exc.msg} at line {exc.lineno})")
+        data = _json(text)
+    except ValueError as exc:
+        yield SourceError(origin, str(exc))
+        return
+    if isinstance(data, list) and data and not any(isinstance(r, dict) for r in data):
+        kinds = sorted({type(r).__name__ for r in data})
+        yield SourceError(origin, f"expected a JSON object or a list of objects, got a list of {', '.join(kinds)}")
+        return
+    if data == []:
+        yield SourceError(origin, "file holds an empty JSON list")
         return
     records = data if isinstance(data, list) else [data]
     for number, record in enumerate(records, start=1):
         where = f"{origin}[{number}]" if isinstance(data, list) else origin
-        yield _guard(lambda r=record, w=where: from_record(r, w), where, max_chars)
+        yield _guard(partial(from_record, record, where), where, max_chars)
 
 
-def _guard(build, origin: str, max_chars: int) -> Item:
+def _guard(build: Callable[[], Article], origin: str, max_chars: int) -> Item:
     """Run a reader, turning its ValueError into a SourceError and enforcing the size cap."""
     try:
-        article: Article = build()
+        article = build()
     except (ValueError, TypeError, OverflowError) as exc:
         return SourceError(origin, str(exc) or type(exc).__name__)
+    except RecursionError:
+        return SourceError(origin, "nested too deeply to be an article")
     size = sum(len(p.text) for p in article.paragraphs)
     if size > max_chars:
         return SourceError(origin, f"article is {size:,} characters, over the cap of {max_chars:,} "

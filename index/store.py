@@ -15,7 +15,7 @@ from index.config import IndexConfig
 from index.dedupe import link_duplicates
 from index.nlp import annotation, parse
 from index.sources import Item, SourceError
-from index.vectors import VectorRecord, VectorStore
+from index.vectors import VectorRecord, VectorStore, VectorStoreUnavailable
 from index.writer import WriterLock
 
 FLUSH_PARAGRAPHS = 256  # vectors are written in chunks of about this many paragraphs
@@ -40,9 +40,13 @@ class IngestReport:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
     failed: list[tuple[str, str]] = field(default_factory=list)  # (origin, reason)
     resumed: list[str] = field(default_factory=list)
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (origin, what was repaired to read it)
     paragraphs: int = 0
     reflagged: int = 0  # reindex: paragraphs whose furniture flag the current rules changed
     seconds: float = 0.0
+    # Why vectors could not be written (e.g. the Chroma server is down). The run still catalogued every
+    # article as pending, and the next ingest (or reindex) with the store back finishes them.
+    stopped: str | None = None
 
     @property
     def paragraphs_per_second(self) -> float:
@@ -75,7 +79,7 @@ class Index:
 
     @property
     def embeddings(self):
-        return self.vectors.store.embeddings
+        return self.vectors.embeddings
 
     def close(self) -> None:
         self.catalog.close()
@@ -86,6 +90,13 @@ class Index:
 
         Items are read (files parsed, pages fetched) outside the writer lock; each batch is
         admitted and written under it, so two writers interleave batch by batch."""
+        try:
+            return self._ingest(items, progress)
+        except Exception:
+            self.vectors.reconnect()  # after a storage fault (disk full) the vector store starts afresh
+            raise
+
+    def _ingest(self, items: Iterable[Item], progress: Progress | None) -> IngestReport:
         report, started = IngestReport(), time.perf_counter()
         with self.writer.hold():
             self._recover(report, progress)
@@ -142,19 +153,29 @@ class Index:
             return None
         self.catalog.add_pending(article)
         report.added.append(article.id)
+        if article.warnings:
+            report.warnings.append((article.origin, "; ".join(article.warnings)))
         return article
 
     def _recover(self, report: IngestReport, progress: Progress | None) -> None:
         """Finish what a killed writer left: a prune's queue, then pending articles (under the writer lock)."""
-        if prune.queued(self.catalog):
-            prune.drain(self.catalog, self.vectors)
+        try:
+            if prune.queued(self.catalog):
+                prune.drain(self.catalog, self.vectors)
+        except VectorStoreUnavailable as exc:  # the queue stays; the next run with the store back drains it
+            report.stopped = str(exc)
+            return
         self._resume_pending(report, progress)
 
     def _flush(self, batch: list[Article], report: IngestReport, progress: Progress | None) -> None:
-        if not batch:
-            return
+        if not batch or report.stopped is not None:
+            return  # once the vector store is gone, articles stay pending in the catalog for the next run
         records = [_record(a, p.number, p.text) for a in batch for p in a.indexable]
-        self.vectors.upsert(records)
+        try:
+            self.vectors.upsert(records)
+        except VectorStoreUnavailable as exc:
+            report.stopped = str(exc)
+            return
         if self.config.extract_actors:  # before `indexed`, so an interrupted batch is re-extracted on resume
             docs = list(parse(batch))  # one spaCy pass: sentences and entity spans, then actor mentions
             self.catalog.store_annotations([(a.id, n, annotation(doc)) for a, n, doc in docs])
@@ -249,7 +270,11 @@ class Index:
     def stats(self) -> dict:
         """Counts of articles, paragraphs, vectors and lexical rows, whether they agree, and furniture by kind."""
         counts = self.catalog.counts()
-        vectors = self.vectors.count()
+        try:
+            vectors: int | None = self.vectors.count()
+            problem = None
+        except VectorStoreUnavailable as exc:
+            vectors, problem = None, str(exc)
         keys, bm25 = self.catalog.lexical_counts()
         expected = counts.get("indexable", 0)
         return {
@@ -261,6 +286,7 @@ class Index:
             "consistent": counts.get("pending", 0) == 0 and vectors == expected and bm25 == keys == expected
             and not prune.queued(self.catalog),
             "furniture": self.catalog.furniture_counts(),
+            **({"vector_store": problem} if problem else {}),
         }
 
 

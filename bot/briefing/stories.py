@@ -23,6 +23,7 @@ from index.articles import Article, Paragraph
 from index.catalog import Catalog
 from index.dedupe import duplicate_groups
 from index.store import Index
+from index.vectors import VectorStoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -209,7 +210,10 @@ def local_date(ts: int, zone: ZoneInfo) -> date:
 def _lead_vectors(index: Index, leads: dict[str, list[int]]) -> dict[str, np.ndarray]:
     """Unit mean vector of each article's lead paragraphs; paragraphs missing from the store are embedded."""
     keys = [(a, n) for a, numbers in leads.items() for n in numbers]
-    stored = index.vectors.vectors(keys)
+    try:
+        stored = index.vectors.vectors(keys)
+    except VectorStoreUnavailable:  # e.g. the Chroma server is down: embed the leads here instead
+        stored = {}
     missing = [k for k in keys if k not in stored]
     if missing:  # e.g. a collection rebuilt by another process; cheap for a few paragraphs
         texts = index.catalog.paragraph_texts(missing)

@@ -6,13 +6,11 @@ starts the Telegram front end for `newsbot serve`. Nothing below imports it.
 
 from __future__ import annotations
 
-import logging
-
 import typer
 from pydantic import ValidationError
 
 from bot.cli import actors, answer, brief, feeds, follow, index, serve, summarize, timeline
-from bot.runtime import fail
+from bot.runtime import configure_logging, fail
 from bot.settings import settings_problem
 
 app = typer.Typer(
@@ -34,9 +32,7 @@ follow.register(app)
 
 def main() -> None:
     """Console-script entry point."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    for noisy in ("bm25s", "chromadb", "httpx"):  # libraries that log chatter at INFO/DEBUG
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    configure_logging()
     try:
         app()
     except ValidationError as exc:  # a bad value in the environment or .env: say which, no traceback

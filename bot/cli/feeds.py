@@ -72,6 +72,9 @@ def poll_cmd(
     with err_console.status("polling feeds"):
         report = poll(index, urls or None, settings.fetch_limits())
     _print_poll(report, as_json)
+    if report.ingest.stopped:
+        fail(f"{report.ingest.stopped}. The new articles are kept in the catalog; the next poll or ingest with "
+             "the vector store back finishes them.", code=1)
     if report.feeds and all(f.status == "error" for f in report.feeds):
         raise typer.Exit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from itertools import chain
 from pathlib import Path
 from typing import Annotated
@@ -10,7 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from bot.runtime import emit_json, err_console, fail, open_index, parse_when, tz
+from bot.runtime import configure_logging, emit_json, err_console, fail, open_index, parse_when, run_failure, tz
 from bot.settings import Settings
 from index.furniture import KINDS
 from index.live import is_url, read_urls
@@ -18,6 +19,8 @@ from index.models import ModelUnavailable, provision
 from index.search import Filters, search
 from index.sources import read_paths
 from index.store import Index, IngestReport, PruneReport
+
+VERBOSE = typer.Option("--verbose", "-v", help="Debug logging: tracebacks of items that failed.")
 
 
 def register(app: typer.Typer) -> None:
@@ -32,17 +35,30 @@ def register(app: typer.Typer) -> None:
 def ingest(
     paths: Annotated[list[str], typer.Argument(help="Files, folders (recursive), URLs or feeds.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    verbose: Annotated[bool, VERBOSE] = False,
 ) -> None:
-    """Ingest articles (.txt .md .html .json .jsonl, http(s) pages, RSS/Atom feeds) into the index."""
+    """Ingest articles (.txt .md .html .json .jsonl, http(s) pages, RSS/Atom feeds) into the index.
+
+    Exit status: 0 when something was ingested (or was already there), 1 when nothing could be, or
+    when the run stopped on a storage fault (what was stored is kept and finished by the next run)."""
+    if verbose:
+        configure_logging(verbose=True)
     settings = Settings()
     index = open_index(settings)
     urls = [p for p in paths if is_url(p)]
     items = chain(read_paths([Path(p) for p in paths if not is_url(p)], settings.max_article_chars),
                   read_urls(urls, settings.fetch_limits(), settings.max_article_chars))
-    with _progress() as bar:
-        task = bar.add_task("embedding paragraphs", total=None)
-        report = index.ingest(items, progress=lambda n: bar.advance(task, n))
+    try:
+        with _progress() as bar:
+            task = bar.add_task("embedding paragraphs", total=None)
+            report = index.ingest(items, progress=lambda n: bar.advance(task, n))
+    except Exception as exc:  # noqa: BLE001 - a storage fault or a bug: one line, the traceback at --verbose
+        fail(run_failure("ingest", exc, settings.data_dir), code=1)
     _print_report(report, as_json)
+    if report.stopped:
+        fail(f"{report.stopped}. The {len(report.added) + len(report.resumed)} article(s) of this run are kept "
+             "in the catalog; the next `newsbot ingest` (or `newsbot reindex`) with the vector store back "
+             "finishes them.", code=1)
     if not report.added and not report.resumed and not report.skipped:
         raise typer.Exit(1)  # nothing at all could be ingested
 
@@ -109,12 +125,20 @@ def _list_furniture(index: Index, kind: str, as_json: bool) -> None:
     err_console.print(f"{len(rows)} paragraphs flagged as furniture")
 
 
-def reindex() -> None:
-    """Re-flag page furniture, then rebuild vectors and BM25 from the catalog (e.g. after a model change)."""
-    index = open_index(Settings(), check_model=False)
-    with _progress() as bar:
-        task = bar.add_task("re-embedding", total=index.catalog.counts().get("indexable") or None)
-        report = index.reindex(progress=lambda n: bar.advance(task, n))
+def reindex(verbose: Annotated[bool, VERBOSE] = False) -> None:
+    """Re-flag page furniture, then rebuild vectors and BM25 from the catalog (after a model change, or damage)."""
+    if verbose:
+        configure_logging(verbose=True)
+    settings = Settings()
+    index = open_index(settings, check_model=False)
+    try:
+        with _progress() as bar:
+            task = bar.add_task("re-embedding", total=index.catalog.counts().get("indexable") or None)
+            report = index.reindex(progress=lambda n: bar.advance(task, n))
+    except Exception as exc:  # noqa: BLE001 - see ingest
+        fail(run_failure("reindex", exc, settings.data_dir), code=1)
+    if report.stopped:
+        fail(report.stopped, code=1)
     err_console.print(f"reindexed {report.paragraphs} paragraphs in {report.seconds:.1f}s"
                       f" ({report.reflagged} furniture flags changed)")
     if not index.stats()["consistent"]:
@@ -172,17 +196,36 @@ def _progress() -> Progress:
                     console=err_console, transient=True)
 
 
+PER_FILE = 5  # lines shown per file and kind; a JSONL of 10,000 bad lines must not flood the terminal
+_RECORD = re.compile(r"(:\d+|\[\d+\])$")  # file.jsonl:12, file.json[3]
+
+
+def _capped(lines: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """At most PER_FILE lines for the records of one file, then one line saying how many more."""
+    by_file: dict[str, list[tuple[str, str]]] = {}
+    for origin, reason in lines:
+        by_file.setdefault(_RECORD.sub("", origin), []).append((origin, reason))
+    out: list[tuple[str, str]] = []
+    for file, group in by_file.items():
+        out += group[:PER_FILE]
+        if len(group) > PER_FILE:
+            out.append((file, f"… and {len(group) - PER_FILE:,} more like these"))
+    return out
+
+
 def _print_report(report: IngestReport, as_json: bool) -> None:
     if as_json:
         emit_json({"added": len(report.added), "skipped": len(report.skipped), "failed": len(report.failed),
                    "resumed": len(report.resumed), "paragraphs": report.paragraphs,
                    "seconds": round(report.seconds, 3),
-                   "problems": [{"origin": o, "reason": r} for o, r in report.failed + report.skipped]})
+                   "problems": [{"origin": o, "reason": r} for o, r in report.failed + report.skipped],
+                   "warnings": [{"origin": o, "warning": w} for o, w in report.warnings],
+                   "stopped": report.stopped})
         return
-    for origin, reason in report.failed:
-        err_console.print(f"[red]failed[/] {origin}: {reason}", highlight=False)
-    for origin, reason in report.skipped:
-        err_console.print(f"[yellow]skipped[/] {origin}: {reason}", highlight=False)
+    for label, lines in (("[red]failed[/]", report.failed), ("[yellow]skipped[/]", report.skipped),
+                         ("[yellow]warning[/]", report.warnings)):
+        for origin, reason in _capped(lines):
+            err_console.print(f"{label} {origin}: {reason}", highlight=False)
     err_console.print(
         f"articles added {len(report.added)}, skipped {len(report.skipped)}, failed {len(report.failed)}"
         + (f", resumed {len(report.resumed)}" if report.resumed else "")

@@ -6,7 +6,7 @@ import logging
 
 import typer
 
-from bot.runtime import err_console, fail
+from bot.runtime import configure_logging, err_console, fail
 from bot.settings import Settings
 
 
@@ -30,6 +30,7 @@ def serve() -> None:
             id_set(value)
         except ValueError as exc:
             fail(f"{name}: {exc}")
+    configure_logging(heeded=("telegram", "apscheduler"))  # an operator wants to see Telegram trouble
     logging.getLogger("bot").setLevel(logging.INFO)
     services = Services.open(settings)
     mode = f"webhook {settings.telegram_webhook_url}" if settings.telegram_webhook_url else "long polling"

@@ -93,11 +93,11 @@ class Answerer:
         boost = self.boost(question) if self.boost else None
         span = window(question, today) if today else None
         hits = search(self.index, question, k=self.top_k, boost=boost,
-                      filters=Filters(since=span[0], until=span[1]) if span else None)
+                      filters=Filters(since=span[0], until=span[1]) if span else None, notes=notes)
         if span and not hits:
             if notes is not None:
                 notes.append(f"nothing dated {span[0].date()} to {span[1].date()}; older articles were searched")
-            hits = search(self.index, question, k=self.top_k, boost=boost)
+            hits = search(self.index, question, k=self.top_k, boost=boost, notes=notes)
         if history:
             have = {h.key for h in hits}
             for article_id, number in history[-1].evidence:

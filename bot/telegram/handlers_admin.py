@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from telegram import Update
 from telegram.constants import ChatType
+from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.runtime import run_failure
 from bot.telegram.handlers_follow import deliver_alerts, schedule_alerts
 from bot.telegram.render import Rendered, esc, link
 from bot.telegram.reply import respond, say
 from bot.telegram.state import BotState, get_state
 from index.live import FetchError, add_feed, ingest_urls, is_url, list_feeds, poll, remove_feed
-from index.sources import SUPPORTED, read_paths
+from index.sources import SUPPORTED, read_bytes
 from index.store import IngestReport
 
 log = logging.getLogger(__name__)
@@ -44,8 +46,8 @@ async def ingest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await say(update, "Send /ingest followed by the http(s) link of an article or feed.")
         return
     state = get_state(context)
-    await respond(update, context, lambda: report_html(ingest_urls(state.writer(), urls,
-                                                                   state.services.settings.fetch_limits()), state),
+    limits = state.services.settings.fetch_limits()
+    await respond(update, context, lambda: ingest_report(lambda: ingest_urls(state.writer(), urls, limits), state),
                   io=True, placeholder="Fetching…")
     schedule_alerts(context)
 
@@ -63,24 +65,36 @@ async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     if (message.document.file_size or 0) > MAX_DOCUMENT_BYTES:
         await say(update, "That file is too large (over 20 MB).")
         return
-    data = bytes(await (await message.document.get_file()).download_as_bytearray())
+    try:
+        data = bytes(await (await message.document.get_file()).download_as_bytearray())
+    except TelegramError as exc:  # a flaky download is this file's failure: say so, keep serving
+        log.info("document download failed: %s", exc)
+        await say(update, f"I couldn't download {name} from Telegram ({exc}). Please send it again.")
+        return
     state = get_state(context)
-    await respond(update, context, lambda: report_html(ingest_bytes(state, name, data), state), io=True,
+    await respond(update, context, lambda: ingest_report(lambda: ingest_bytes(state, name, data), state), io=True,
                   placeholder="Reading the file…")
     schedule_alerts(context)
 
 
 def ingest_bytes(state: BotState, name: str, data: bytes) -> IngestReport:
-    """Write the bytes to a temporary file (the suffix picks the reader) and ingest it. The file name
+    """Read the bytes as a file of that name (the suffix picks the reader) and ingest them. The name
     carries a hash of the content: ids of files are derived from their names, and two different
     "notes.md" must not be taken for one article (the same file sent twice still is)."""
     index = state.writer()
     original = Path(Path(name).name)
     unique = f"{original.stem}-{hashlib.sha256(data).hexdigest()[:8]}{original.suffix.lower()}"
-    with tempfile.TemporaryDirectory(prefix="newsbot-tg-") as tmp:
-        path = Path(tmp) / unique
-        path.write_bytes(data)
-        return index.ingest(read_paths([path], index.config.max_article_chars))
+    return index.ingest(read_bytes(data, unique, index.config.max_article_chars, origin=original.name))
+
+
+def ingest_report(run: Callable[[], IngestReport], state: BotState) -> Rendered:
+    """Run an ingest and say what it did; a storage fault (disk full, vector store down) is one clear line."""
+    try:
+        report = run()
+    except Exception as exc:  # noqa: BLE001 - the user gets the reason, the log the traceback
+        log.warning("ingest failed: %s", exc, exc_info=exc)
+        return Rendered(esc(run_failure("ingest", exc, state.services.settings.data_dir, hint="")))
+    return report_html(report, state)
 
 
 def report_html(report: IngestReport, state: BotState) -> Rendered:
@@ -91,6 +105,10 @@ def report_html(report: IngestReport, state: BotState) -> Rendered:
         lines += [f"• {link(a.url, a.title)}" for a in articles.values()]
     lines += [f"Skipped {esc(origin)}: {esc(reason)}" for origin, reason in report.skipped[:5]]
     lines += [f"Failed {esc(origin)}: {esc(reason)}" for origin, reason in report.failed[:5]]
+    lines += [f"Warning {esc(origin)}: {esc(warning)}" for origin, warning in report.warnings[:5]]
+    if report.stopped:
+        lines.append(esc(f"Not searchable yet: {report.stopped}. The articles are kept and indexed "
+                         "as soon as the vector store is back."))
     return Rendered("\n".join(lines))
 
 
@@ -138,6 +156,8 @@ def poll_html(state: BotState) -> Rendered:
     report = poll(state.writer(), limits=state.services.settings.fetch_limits())
     lines = [f"Polled {len(report.feeds)} feed(s): {len(report.added)} new article(s)."]
     lines += [f"• {esc(f.url)}: {esc(f.error)}" for f in report.feeds if f.error]
+    if report.ingest.stopped:
+        lines.append(esc(f"Not searchable yet: {report.ingest.stopped}."))
     return Rendered("\n".join(lines))
 
 

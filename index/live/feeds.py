@@ -18,7 +18,7 @@ import httpx
 from index.articles import Article
 from index.catalog import Catalog
 from index.live.fetch import Fetched, FetchError, FetchLimits, fetch, make_client
-from index.live.urls import FeedEntry, fetch_entry, parse_feed
+from index.live.urls import FeedEntry, fetch_entry, parse_feed, url_error
 from index.store import Index, IngestReport
 
 MAX_ITEMS_PER_POLL = 50  # per feed and poll, so a first poll of a huge feed stays bounded; the rest come next time
@@ -146,12 +146,13 @@ def poll(index: Index, feeds: Iterable[str] | None = None, limits: FetchLimits |
     own = client is None
     client = client or make_client(limits)
     try:
-        gathered = [_gather(index, known.get(url), url, limits, client, max_items) for url in wanted]
+        gathered = [_gather_safely(index, known.get(url), url, limits, client, max_items) for url in wanted]
     finally:
         if own:
             client.close()
     articles = [a for g in gathered for _, a in g.articles]
-    ingest = index.ingest(articles) if articles else IngestReport()
+    # Also with nothing new: articles an earlier run left pending (vector store down) are finished now.
+    ingest = index.ingest(articles) if articles or index.catalog.pending_ids() else IngestReport()
     results = tuple(_record(index, g, ingest) for g in gathered)
     return PollReport(results, ingest, time.perf_counter() - started)
 
@@ -173,6 +174,15 @@ class _Gathered:
     truncated: bool = False  # more items were due than one poll takes
 
 
+def _gather_safely(index: Index, feed: Feed | None, url: str, limits: FetchLimits, client: httpx.Client,
+                   max_items: int) -> _Gathered:
+    """One feed's fetch; whatever goes wrong is this feed's error, never the poll's."""
+    try:
+        return _gather(index, feed, url, limits, client, max_items)
+    except Exception as exc:  # noqa: BLE001 - the last-resort guard per feed
+        return _Gathered(url, "error", url_error(url, exc).message)
+
+
 def _gather(index: Index, feed: Feed | None, url: str, limits: FetchLimits, client: httpx.Client,
             max_items: int) -> _Gathered:
     if feed is None:
@@ -192,8 +202,8 @@ def _gather(index: Index, feed: Feed | None, url: str, limits: FetchLimits, clie
     for entry in due[:max_items]:
         try:
             gathered.articles.append((entry, fetch_entry(entry, limits, client, index.config.max_article_chars)))
-        except FetchError as exc:
-            gathered.failed.append((entry, str(exc)))
+        except Exception as exc:  # noqa: BLE001 - FetchError, or the last-resort guard: this item fails
+            gathered.failed.append((entry, url_error(entry.link or entry.key, exc).message))
     return gathered
 
 

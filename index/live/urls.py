@@ -8,6 +8,7 @@ raises, so one dead link never stops the rest of a batch. Feeds are fetched by i
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ from index.live.fetch import Fetched, FetchError, FetchLimits, article_from, fet
 from index.sources import Item, SourceError
 from index.store import Index, IngestReport
 
+log = logging.getLogger(__name__)
 MAX_FEED_ITEMS = 50  # items read from one feed at a time, so a huge feed stays bounded
 
 
@@ -89,14 +91,22 @@ def _read_url(url: str, limits: FetchLimits, max_chars: int, client: httpx.Clien
         if parsed is None:
             yield article_from(fetched, max_chars)
             return
-    except FetchError as exc:
-        yield SourceError(url, str(exc))
+    except Exception as exc:  # noqa: BLE001 - FetchError, or the last-resort guard: this URL fails, not the run
+        yield url_error(url, exc)
         return
     for entry in parsed.entries[:max_items]:
         try:
             yield fetch_entry(entry, limits, client, max_chars)
-        except FetchError as exc:
-            yield SourceError(entry.link or f"{url} item {entry.key}", str(exc))
+        except Exception as exc:  # noqa: BLE001 - per feed item, as above
+            yield url_error(entry.link or f"{url} item {entry.key}", exc)
+
+
+def url_error(origin: str, exc: Exception) -> SourceError:
+    """A FetchError's message, or "could not read it (TypeError)" for what nobody foresaw (traceback at DEBUG)."""
+    if isinstance(exc, FetchError):
+        return SourceError(origin, str(exc))
+    log.debug("reading %s failed", origin, exc_info=exc)
+    return SourceError(origin, f"could not read it ({type(exc).__name__})")
 
 
 def ingest_urls(index: Index, urls: Iterable[str], limits: FetchLimits | None = None) -> IngestReport:

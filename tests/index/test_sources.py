@@ -38,13 +38,16 @@ def test_html_extraction_drops_navigation_cookie_banner_and_footer():
 def test_bad_jsonl_lines_are_reported_with_line_numbers_and_the_rest_read(tmp_path):
     good = {"title": "Ok", "text": "Para one.\n\nPara two."}
     lines = [json.dumps(good), "{not json", json.dumps({"title": "no text"}), "[1, 2]",
-             json.dumps({**good, "text": "Other.", "published": "yesterday-ish"})]
+             json.dumps({**good, "text": "Other.", "published": "yesterday-ish 99:99"})]
     path = tmp_path / "mixed.jsonl"
     path.write_text("\n".join(lines))
     articles, errors = _read(path)
-    assert len(articles) == 1
-    assert [e.origin.rsplit(":", 1)[1] for e in errors] == ["2", "3", "4", "5"]
+    assert [e.origin.rsplit(":", 1)[1] for e in errors] == ["2", "3", "4"]
     assert "invalid JSON" in errors[0].message
+    # An unreadable date costs the date, not the article: it is kept undated, with a warning.
+    undated = articles[1]
+    assert len(articles) == 2 and undated.published is None and undated.origin.endswith(":5")
+    assert "unreadable published date" in undated.warnings[0] and "yesterday-ish 99:99" in undated.warnings[0]
 
 
 def test_json_file_with_a_list_of_articles(tmp_path):
