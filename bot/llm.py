@@ -66,6 +66,9 @@ def parse_draft(text: str) -> DraftModel:
             return DraftModel.model_validate(json.loads(match.group(0)))
         except (json.JSONDecodeError, ValidationError):
             pass
+    if re.sub(r"^```(?:json)?\s*", "", (text or "").strip()).startswith(("{", "[")):
+        # JSON cut off mid-way (a token limit, a dropped stream): its fragments are not prose to cite
+        raise LLMError("the model's reply was unfinished or malformed JSON")
     found = re.findall(r"([^\[\]]+?)((?:\s*\[\d+\])+)\s*([.!?]?)", text or "")
     sentences = [DraftSentenceModel(text=(body.strip() + end).strip(),
                                     citations=[int(n) for n in re.findall(r"\d+", marks)])

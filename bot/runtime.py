@@ -27,6 +27,19 @@ err_console = Console(stderr=True, soft_wrap=True)  # messages never wrap mid-pa
 OWN_LOGGERS = ("bot", "index")  # newsbot's own; everything else is a library's
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to whatever sys.stderr is at the time, so a progress bar that redirects stderr keeps its
+    lines above the bar (and one line stays one line in a log file)."""
+
+    @property  # type: ignore[override]
+    def stream(self):
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value) -> None:
+        pass
+
+
 class _OwnFirst(logging.Filter):
     """newsbot's records pass at the handler's level; a library's only from `floor` up (or from WARNING for
     the libraries in `heeded`). trafilatura logs "discarding data: None" as a WARNING and an unparsable page
@@ -51,16 +64,12 @@ def configure_logging(verbose: bool = False, heeded: tuple[str, ...] = ()) -> No
     """Log to stderr (alongside progress bars): newsbot's warnings and only critical library records;
     `heeded` libraries' warnings too (the Telegram library for `serve`); with `verbose`, newsbot's debug
     records (tracebacks of failed items included) and every library's warnings."""
-    from rich.logging import RichHandler
-
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if getattr(h, "newsbot", False)]:
-        root.removeHandler(handler)
-    handler = RichHandler(console=err_console, show_time=False, show_path=False, markup=False,
-                          rich_tracebacks=False)
-    handler.newsbot = True  # type: ignore[attr-defined]
+    for old in [h for h in root.handlers if isinstance(h, _StderrHandler)]:
+        root.removeHandler(old)
+    handler = _StderrHandler()
     handler.addFilter(_OwnFirst(logging.WARNING if verbose else logging.CRITICAL, heeded, tracebacks=verbose))
-    handler.setFormatter(logging.Formatter("%(name)s: %(message)s"))
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     root.addHandler(handler)
     root.setLevel(logging.WARNING)  # libraries' INFO/DEBUG chatter is never even formatted
     for name in OWN_LOGGERS:

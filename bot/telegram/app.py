@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import TelegramError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -29,12 +28,17 @@ from bot.telegram import handlers_ask as ask
 from bot.telegram import handlers_brief as brief
 from bot.telegram import handlers_follow as follow
 from bot.telegram import handlers_info as info
+from bot.telegram.journal import Journal, JournalingProcessor
+from bot.telegram.outbox import Outbox
+from bot.telegram.resilience import ResilientLimiter
 from bot.telegram.state import STATE_KEY, BotState, RateLimiter, id_set
 from bot.telegram.store import BotStore
 from index.actors import directory
 
 log = logging.getLogger(__name__)
-RETRIES_AFTER_FLOOD = 3  # RetryAfter (HTTP 429) is waited out and retried this many times
+# Seconds a Bot API call may take before it fails: a Telegram that stalls for half a minute is waited
+# out (PTB's default is 5), and a call that timed out is never sent again (see bot/telegram/resilience.py).
+SEND_TIMEOUT = 45.0
 
 
 def build_application(services: Services, settings: Settings | None = None, *, placeholder_after: float = 1.0,
@@ -43,20 +47,26 @@ def build_application(services: Services, settings: Settings | None = None, *, p
     settings = settings or services.settings
     if not settings.telegram_bot_token:
         raise ValueError("TELEGRAM_BOT_TOKEN is not set; get a token from @BotFather and put it in .env")
+    state_file = settings.data_dir / "telegram.sqlite3"
+    journal = Journal(state_file)
     builder = (ApplicationBuilder().token(settings.telegram_bot_token)
-               .rate_limiter(AIORateLimiter(max_retries=RETRIES_AFTER_FLOOD))
-               .concurrent_updates(True)  # chats run in parallel; a per-chat lock keeps each chat in order
+               .rate_limiter(ResilientLimiter())  # flood waits per chat; 5xx and dropped connections retried
+               .read_timeout(SEND_TIMEOUT).write_timeout(SEND_TIMEOUT)
+               # chats run in parallel (a per-chat lock keeps each chat in order); each update journaled
+               .concurrent_updates(JournalingProcessor(journal))
                .post_init(_post_init).post_shutdown(_post_shutdown))
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url).base_file_url(file_url(settings))
     application = builder.build()
     application.bot_data[STATE_KEY] = BotState(
         services=services,
-        store=BotStore(settings.data_dir / "telegram.sqlite3"),
+        store=BotStore(state_file),
         allowed=id_set(settings.telegram_allowed_users),
         admins=id_set(settings.telegram_admin_ids),
         limiter=RateLimiter(settings.telegram_rate_limit),
         workers=ThreadPoolExecutor(workers or max(2, os.cpu_count() or 2), thread_name_prefix="newsbot-tg"),
+        outbox=Outbox(state_file),
+        journal=journal,
         placeholder_after=placeholder_after,
     )
     add_handlers(application)
@@ -111,9 +121,16 @@ async def _post_init(application: Application) -> None:
     recovered = state.store.follows.recover()
     if recovered:  # a killed process may have sent them: never twice
         log.warning("%d alert(s) were being sent when the bot last stopped; counted as sent", recovered)
+    # Updates a killed process had begun and never finished are handled again, first.
+    interrupted = state.journal.interrupted()
+    if interrupted:
+        log.info("handling %d update(s) a previous run began and never finished", len(interrupted))
+    for payload in interrupted:
+        await application.update_queue.put(Update.de_json(payload, application.bot))
     if application.job_queue is not None:
         for sub in state.store.subscriptions():
             brief.schedule(application.job_queue, sub)
+        application.job_queue.run_once(brief.catch_up, 0, name="catch-up")  # interrupted or missed briefings
         interval = state.services.settings.feed_interval
         application.job_queue.run_repeating(admin.poll_feeds_job, interval=interval, first=interval, name="feeds")
         application.job_queue.run_repeating(follow.alerts_job, interval=follow.ALERT_CHECK, first=follow.ALERT_CHECK,
@@ -131,6 +148,8 @@ async def _post_shutdown(application: Application) -> None:
     state: BotState = application.bot_data[STATE_KEY]
     state.workers.shutdown(wait=True, cancel_futures=True)
     state.store.close()
+    state.outbox.close()
+    state.journal.close()
 
 
 def webhook_options(settings: Settings) -> dict[str, Any]:

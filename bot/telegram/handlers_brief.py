@@ -9,20 +9,21 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from telegram import Update
-from telegram.error import Forbidden
+from telegram import Bot, Update
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.briefing import brief
 from bot.telegram.handlers_ask import within_rate
+from bot.telegram.outbox import RETRY_EVERY, deliver
 from bot.telegram.render import Rendered, keyboard, paragraph_buttons
 from bot.telegram.render_pages import briefing_html
-from bot.telegram.reply import respond, say, send
+from bot.telegram.reply import respond, say
 from bot.telegram.state import BotState, get_state
 from bot.telegram.store import Subscription
 
 log = logging.getLogger(__name__)
 DEFAULT_TIME = "07:00"
+RETRY_JOB = "deliveries"
 _HHMM = re.compile(r"^([01]?\d|2[0-3])[:.h]([0-5]\d)$")
 
 
@@ -130,19 +131,61 @@ async def unsubscribe_command(update: Update, context: ContextTypes.DEFAULT_TYPE
 
 
 async def daily_briefing(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Job callback: the last 24 hours for one subscriber (a blocked bot unsubscribes the chat)."""
-    state, job = get_state(context), context.job
-    if job is None or job.chat_id is None:
-        return
-    chat_id = job.chat_id
-    since = datetime.now(zone_of(state)) - timedelta(days=1)
-    title = f"Your daily briefing, {datetime.now(zone_of(state)).date().isoformat()}"
-    rendered, confirm = await state.read(render_briefing_for, state, title, None, since, f"tg:{chat_id}")
-    try:
-        await send(context.bot, chat_id, rendered)
-        if confirm:  # only what really reached the chat counts as delivered
-            confirm()
-    except Forbidden:
+    """Job callback: the last 24 hours for one subscriber, delivered once per day through the outbox."""
+    job = context.job
+    if job is not None and job.chat_id is not None:
+        await deliver_daily(context.bot, get_state(context), context.job_queue, job.chat_id)
+
+
+async def deliver_daily(bot: Bot, state: BotState, job_queue: JobQueue | None, chat_id: int) -> None:
+    """Render today's briefing for `chat_id` unless the outbox already holds it, then send what is pending.
+
+    What reaches the chat counts as delivered (confirm) once every part is sent; parts that failed are
+    sent again every RETRY_EVERY seconds; a chat that blocked the bot is unsubscribed."""
+    zone = _zone_of_chat(state, chat_id)
+    today = datetime.now(zone).date()
+    key = f"brief:{chat_id}:{today.isoformat()}"
+    if not state.outbox.has(key):
+        since = datetime.now(zone) - timedelta(days=1)
+        rendered, confirm = await state.read(render_briefing_for, state, f"Your daily briefing, {today.isoformat()}",
+                                             None, since, f"tg:{chat_id}")
+        if state.outbox.put(key, chat_id, rendered) and confirm:
+            state.outbox.on_delivered(key, confirm)  # only what really reached the chat counts as delivered
+    await _send_pending(bot, state, job_queue, key)
+
+
+async def _send_pending(bot: Bot, state: BotState, job_queue: JobQueue | None, key: str | None = None) -> None:
+    for chat_id in await deliver(bot, state.outbox, key):
         log.info("chat %s blocked the bot; its subscription is removed", chat_id)
         state.store.unsubscribe(chat_id)
-        job.schedule_removal()
+        for job in job_queue.get_jobs_by_name(job_name(chat_id)) if job_queue else []:
+            job.schedule_removal()
+    if state.outbox.pending(key) and job_queue is not None and not job_queue.get_jobs_by_name(RETRY_JOB):
+        job_queue.run_once(retry_deliveries, RETRY_EVERY, name=RETRY_JOB)
+
+
+async def retry_deliveries(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job callback: send what the outbox still holds (after a failure, and once at start-up after a crash)."""
+    await _send_pending(context.bot, get_state(context), context.job_queue)
+
+
+async def catch_up(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Job callback at start-up: deliver what is pending, then today's briefing of every subscriber whose
+    time passed while the bot was not running (subscribed before that time, nothing sent today yet)."""
+    state = get_state(context)
+    await _send_pending(context.bot, state, context.job_queue)
+    for sub in state.store.subscriptions():
+        zone = ZoneInfo(sub.timezone)
+        now = datetime.now(zone)
+        hour, minute = (int(x) for x in sub.at.split(":"))
+        due = datetime.combine(now.date(), time(hour, minute), tzinfo=zone)
+        since = state.store.subscribed_at(sub.chat_id)
+        if due <= now and since is not None and since < due.timestamp() \
+                and not state.outbox.has(f"brief:{sub.chat_id}:{now.date().isoformat()}"):
+            log.info("briefing of chat %s was due at %s while the bot was down: sending it now", sub.chat_id, due)
+            await deliver_daily(context.bot, state, context.job_queue, sub.chat_id)
+
+
+def _zone_of_chat(state: BotState, chat_id: int) -> ZoneInfo:
+    sub = next((s for s in state.store.subscriptions() if s.chat_id == chat_id), None)
+    return ZoneInfo(sub.timezone) if sub else zone_of(state)

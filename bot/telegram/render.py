@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 
 from bot.citations import Citation
 
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # answers cite many links: no preview card for the first
 MAX_URL = 1000  # longer links are shown as text only: they would crowd a message's 4,096 characters
 BUTTONS_PER_ROW = 6
 MAX_PARAGRAPH_BUTTONS = 12

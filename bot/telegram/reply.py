@@ -4,16 +4,16 @@ and a placeholder ("Looking through the articles…") that is edited into the re
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable
+from datetime import UTC, datetime
 
-from telegram import Bot, LinkPreviewOptions, Message, Update
+from telegram import Bot, Chat, Message, Update
 from telegram.constants import ChatAction, ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.telegram.render import Rendered, esc
+from bot.telegram.render import NO_PREVIEW, Rendered, esc
 from bot.telegram.split import split_html
 from bot.telegram.state import get_state
 
@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 PLACEHOLDER = "Looking through the articles…"
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 TYPING_EVERY = 4.0  # Telegram shows "typing…" for about 5 seconds per chat action
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 async def send(bot: Bot, chat_id: int, rendered: Rendered, reply_to: int | None = None,
@@ -32,11 +31,15 @@ async def send(bot: Bot, chat_id: int, rendered: Rendered, reply_to: int | None 
     for n, part in enumerate(parts):
         markup = rendered.keyboard if n == len(parts) - 1 else None
         if n == 0 and edit is not None:
-            with contextlib.suppress(BadRequest):  # e.g. the placeholder was deleted: send anew below
+            try:
                 result = await edit.edit_text(part, parse_mode=ParseMode.HTML, reply_markup=markup,
                                               link_preview_options=NO_PREVIEW)
                 sent.append(result if isinstance(result, Message) else edit)
                 continue
+            except BadRequest as exc:  # e.g. the placeholder was deleted: send anew below
+                if "not modified" in str(exc).lower():  # an earlier, retried attempt got through: it is there
+                    sent.append(edit)
+                    continue
         sent.append(await bot.send_message(chat_id, part, parse_mode=ParseMode.HTML, reply_markup=markup,
                                            link_preview_options=NO_PREVIEW,
                                            reply_to_message_id=reply_to if n == 0 else None,
@@ -60,11 +63,12 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Call
         return
     typing = asyncio.create_task(keep_typing(context.bot, chat.id))
     task = asyncio.ensure_future(state.io(work) if io else state.read(work))
-    holder: Message | None = None
+    holder = _earlier_placeholder(update, context, chat)
     try:
         done, _ = await asyncio.wait({task}, timeout=state.placeholder_after)
-        if not done:
+        if not done and holder is None:
             holder = await message.reply_text(placeholder)
+            state.journal.set_placeholder(update.update_id, holder.message_id)
         rendered = await task
     except Exception as exc:  # noqa: BLE001 - the user gets one short line; the log gets the context
         log_failure(update, exc)
@@ -72,6 +76,16 @@ async def respond(update: Update, context: ContextTypes.DEFAULT_TYPE, work: Call
     finally:
         typing.cancel()
     await send(context.bot, chat.id, rendered, reply_to=message.message_id, edit=holder)
+
+
+def _earlier_placeholder(update: Update, context: ContextTypes.DEFAULT_TYPE, chat: Chat) -> Message | None:
+    """The placeholder a killed process had sent for this update: the replay edits it into the answer."""
+    message_id = get_state(context).journal.placeholder(update.update_id)
+    if message_id is None:
+        return None
+    holder = Message(message_id=message_id, date=datetime.now(UTC), chat=chat)
+    holder.set_bot(context.bot)
+    return holder
 
 
 async def keep_typing(bot: Bot, chat_id: int) -> None:

@@ -14,6 +14,8 @@ from typing import Any, TypeVar
 from telegram.ext import ContextTypes
 
 from bot.services import Services
+from bot.telegram.journal import Journal
+from bot.telegram.outbox import Outbox
 from bot.telegram.store import BotStore
 from index.store import Index
 
@@ -52,6 +54,8 @@ class BotState:
     admins: frozenset[int]
     limiter: RateLimiter
     workers: ThreadPoolExecutor
+    outbox: Outbox  # daily briefings, sent exactly once through restarts
+    journal: Journal  # updates in progress, replayed after a crash
     placeholder_after: float = 1.0  # seconds of work before "Looking through the articles…" is shown
     chat_locks: dict[int, asyncio.Lock] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)

@@ -64,6 +64,12 @@ class BotStore:
         with self.lock:
             return self.conn.execute("DELETE FROM subscriptions WHERE chat_id=?", (chat_id,)).rowcount > 0
 
+    def subscribed_at(self, chat_id: int) -> float | None:
+        """When the chat's subscription was first made (seconds since the epoch), or None."""
+        with self.lock:
+            row = self.conn.execute("SELECT created_ts FROM subscriptions WHERE chat_id=?", (chat_id,)).fetchone()
+        return float(row[0]) if row else None
+
     def subscriptions(self) -> list[Subscription]:
         """Every stored subscription."""
         with self.lock:

@@ -96,11 +96,20 @@ def test_plain_text_reply_is_parsed_by_the_fallback_parser(make_answerer, fake):
     assert answer.engine == "llm" and "40 detained sailors" in answer.text
 
 
+HALF = '{"sentences": [{"text": "Valdoria demanded the release of 40 detained sailors.", "citations": [1]}, {"te'
+
+
 @pytest.mark.parametrize("reply,note", [
     (Reply(status=500), "HTTP 500"),
+    (Reply(status=503), "HTTP 503"),
     (Reply(status=429), "rate-limited"),
     (Reply(body="{this is not json"), "malformed"),
+    (Reply(body=""), "malformed"),
     (Reply(content="I am not sure, sorry."), "neither the expected JSON"),
+    (Reply(content="\x00\x01 ��� <html>garbage</html>"), "neither the expected JSON"),
+    (Reply(content=HALF), "unfinished or malformed JSON"),  # a reply cut off mid-way
+    (Reply(content="```json\n" + HALF), "unfinished or malformed JSON"),
+    (Reply(tool_args=HALF), "neither the expected JSON"),  # tool arguments cut off
     (Reply(status=400, content="This model's maximum context length is 4096 tokens"), "context window"),
 ])
 def test_llm_failures_fall_back_to_the_extractive_engine(make_answerer, fake, reply, note):

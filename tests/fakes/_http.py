@@ -9,8 +9,10 @@ context manager.  Nothing is started or bound at import time.
 from __future__ import annotations
 
 import json
+import select
 import socket
 import socketserver
+import struct
 import threading
 import traceback
 from collections.abc import Callable
@@ -20,7 +22,11 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import unquote, urlsplit
 
-__all__ = ["FakeHTTPServer", "HttpRequest", "HttpResponse"]
+__all__ = ["DropConnection", "FakeHTTPServer", "HttpRequest", "HttpResponse"]
+
+
+class DropConnection(Exception):
+    """Raised by a handler: the server resets the connection (TCP RST) without sending a response."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,17 @@ class HttpRequest:
     query: str
     headers: dict[str, str]
     body: bytes
+    connection: socket.socket | None = field(default=None, compare=False, repr=False)
+
+    def client_gone(self) -> bool:
+        """True once the client has closed (or reset) its end of the connection, e.g. after a timeout."""
+        if self.connection is None:
+            return False
+        try:
+            readable, _, _ = select.select([self.connection], [], [], 0)
+            return bool(readable) and self.connection.recv(1, socket.MSG_PEEK) == b""
+        except OSError:
+            return True
 
 
 @dataclass
@@ -145,13 +162,17 @@ class _RequestHandler(BaseHTTPRequestHandler):
         """Turn the raw request into an :class:`HttpRequest`."""
         split = urlsplit(self.path)
         headers = {key.lower(): value for key, value in self.headers.items()}
-        return HttpRequest(self.command, unquote(split.path), split.query, headers, self._read_body())
+        return HttpRequest(self.command, unquote(split.path), split.query, headers, self._read_body(),
+                           connection=self.connection)
 
     def _dispatch(self) -> None:
         """Handle one request; never let an app exception kill the connection silently."""
         request = self._build_request()
         try:
             response = self.server.app(request)
+        except DropConnection:
+            self._reset()
+            return
         except Exception:  # noqa: BLE001 - report server bugs to the client
             text = traceback.format_exc()
             response = HttpResponse(status=500, body=text.encode(), content_type="text/plain")
@@ -159,6 +180,15 @@ class _RequestHandler(BaseHTTPRequestHandler):
             self._send(response)
         except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             self.close_connection = True
+
+    def _reset(self) -> None:
+        """Abort the connection with a TCP RST (SO_LINGER 0), as a crashed proxy would."""
+        self.close_connection = True
+        try:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+        except OSError:
+            pass
 
     def _send(self, response: HttpResponse) -> None:
         """Write status line, headers and body."""
@@ -253,6 +283,8 @@ class FakeHTTPServer:
         """Call :meth:`handle`, recording tracebacks of unexpected failures."""
         try:
             return self.handle(request)
+        except DropConnection:
+            raise
         except Exception:
             self.errors.append(traceback.format_exc())
             raise

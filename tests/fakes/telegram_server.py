@@ -15,6 +15,12 @@ Requests arrive at ``/bot<TOKEN>/<method>``; file downloads at ``/file/bot<TOKEN
 Every Bot API call made with a *valid* token is recorded as
 ``{"method": str, "params": dict, "ok": bool}`` (``ok`` is False for failed calls,
 including ones failed on purpose by :meth:`FakeTelegram.set_failure`).
+
+Misbehaviour, per method and optionally per chat: :meth:`FakeTelegram.set_failure` answers 429 with
+``retry_after`` or any 5xx (call it twice for a burst of different statuses);
+:meth:`FakeTelegram.misbehave` resets the connection (``"reset"``) or holds the request for some seconds
+(``"stall"``, see :meth:`FakeTelegram.stalls`). A reset or an abandoned stall is never processed, so a
+message the bot sends again after one is not a duplicate, while one it sends twice after a success is.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from tests.fakes._http import FakeHTTPServer, HttpRequest, HttpResponse
+from tests.fakes._http import DropConnection, FakeHTTPServer, HttpRequest, HttpResponse
 from tests.fakes._telegram_wire import parse_params
 
 __all__ = ["FakeTelegram", "TelegramApiError"]
@@ -62,12 +68,25 @@ class TelegramApiError(Exception):
 
 @dataclass
 class _Failure:
-    """A scripted failure for the next ``remaining`` calls of a method."""
+    """A scripted failure for the next ``remaining`` calls of a method (in one chat, if ``chat_id``).
+
+    ``mode`` is "status" (a Bot API error with ``status``), "reset" (the connection is reset before the
+    request is processed) or "stall" (the request is held ``seconds`` before it is processed; a client
+    that hangs up meanwhile, e.g. on its read timeout, leaves it unprocessed)."""
 
     status: int
     retry_after: int
     remaining: int
     description: str | None
+    mode: str = "status"
+    seconds: float = 0.0
+    chat_id: int | str | None = None
+
+    def applies(self, params: Params) -> bool:
+        """Whether this failure is due for a call with these params."""
+        if self.remaining <= 0:
+            return False
+        return self.chat_id is None or str(params.get("chat_id")) == str(self.chat_id)
 
     def error(self) -> TelegramApiError:
         """The error to return for one failed call."""
@@ -192,7 +211,8 @@ class FakeTelegram(FakeHTTPServer):
         self._updates: list[dict[str, Any]] = []
         self._update_ids = itertools.count(1)
         self._ids = itertools.count(1)
-        self._failures: dict[str, _Failure] = {}
+        self._failures: dict[str, list[_Failure]] = {}
+        self._stalls: list[dict[str, Any]] = []
         self._chats: dict[int | str, dict[str, Any]] = {}
         self._message_ids: dict[int | str, int] = {}
         self._messages: dict[tuple[int | str, int], dict[str, Any]] = {}
@@ -379,10 +399,48 @@ class FakeTelegram(FakeHTTPServer):
         retry_after: int = 1,
         times: int = 1,
         description: str | None = None,
+        chat_id: int | str | None = None,
     ) -> None:
-        """Make the next ``times`` calls of ``method`` fail with a Telegram-style error."""
+        """Make the next ``times`` calls of ``method`` (in ``chat_id`` only, if given) fail with a
+        Telegram-style error: 429 carries ``retry_after``; 5xx statuses make bursts of server errors."""
+        self._script(method, _Failure(status, retry_after, times, description, chat_id=chat_id))
+
+    def misbehave(
+        self,
+        method: str,
+        mode: str,
+        times: int = 1,
+        seconds: float = 30.0,
+        chat_id: int | str | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` (in ``chat_id`` only, if given) misbehave:
+        ``mode="reset"`` resets the connection before processing; ``mode="stall"`` holds each request for
+        ``seconds`` before processing it, and drops it unprocessed if the client hangs up first."""
+        if mode not in ("reset", "stall"):
+            raise ValueError(f"unknown mode {mode!r}")
+        self._script(method, _Failure(0, 0, times, None, mode=mode, seconds=seconds, chat_id=chat_id))
+
+    def _script(self, method: str, failure: _Failure) -> None:
         with self._cond:
-            self._failures[method.lower()] = _Failure(status, retry_after, times, description)
+            self._failures.setdefault(method.lower(), []).append(failure)
+
+    def stalls(self, method: str | None = None) -> list[dict[str, Any]]:
+        """Requests that a ``stall`` is holding or held (``{"method", "params", "outcome"}``)."""
+        with self._cond:
+            return [dict(s) for s in self._stalls if method is None or s["method"].lower() == method.lower()]
+
+    def wait_for_stall(self, method: str, predicate: Predicate | None = None, timeout: float = 10.0) -> dict:
+        """Block until a request of ``method`` matching ``predicate`` is being held by a stall."""
+        deadline = time.monotonic() + timeout
+        with self._cond:
+            while True:
+                for stall in self._stalls:
+                    if stall["method"].lower() == method.lower() and _safe_match(predicate, stall):
+                        return dict(stall)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise AssertionError(f"no {method} request was stalled within {timeout}s")
+                self._cond.wait(remaining)
 
     def file_content(self, file_id: str) -> bytes:
         """Bytes of a known file (e.g. a document the bot uploaded)."""
@@ -412,7 +470,7 @@ class FakeTelegram(FakeHTTPServer):
         except (ValueError, UnicodeDecodeError) as exc:
             return TelegramApiError(400, f"Bad Request: can't parse request: {exc}").response()
         try:
-            self._raise_scripted_failure(name)
+            self._misbehave(name, params, request)
             result = function(params)
         except TelegramApiError as err:
             self._record(name, params, ok=False)
@@ -420,20 +478,41 @@ class FakeTelegram(FakeHTTPServer):
         self._record(name, params, ok=True)
         return HttpResponse.json({"ok": True, "result": result})
 
-    def _record(self, method: str, params: Params, ok: bool) -> None:
+    def _record(self, method: str, params: Params, ok: bool, fault: str | None = None) -> None:
         """Append a call record and wake :meth:`wait_for` callers."""
         with self._cond:
-            self._calls.append({"method": method, "params": params, "ok": ok})
+            self._calls.append({"method": method, "params": params, "ok": ok, **({"fault": fault} if fault else {})})
             self._cond.notify_all()
 
-    def _raise_scripted_failure(self, method: str) -> None:
-        """Raise the error scheduled by :meth:`set_failure`, if any."""
+    def _misbehave(self, method: str, params: Params, request: HttpRequest) -> None:
+        """Apply the failure scheduled by :meth:`set_failure` or :meth:`misbehave`, if one is due."""
         with self._cond:
-            failure = self._failures.get(method.lower())
-            if failure is None or failure.remaining <= 0:
+            failure = next((f for f in self._failures.get(method.lower(), []) if f.applies(params)), None)
+            if failure is None:
                 return
             failure.remaining -= 1
+        if failure.mode == "status":
             raise failure.error()
+        if failure.mode == "reset":
+            self._record(method, params, ok=False, fault="reset")
+            raise DropConnection
+        self._stall(method, params, request, failure.seconds)
+
+    def _stall(self, method: str, params: Params, request: HttpRequest, seconds: float) -> None:
+        """Hold the request; drop it unprocessed if the client hangs up (or the server stops) first."""
+        stall = {"method": method, "params": params, "outcome": "held"}
+        with self._cond:
+            self._stalls.append(stall)
+            self._cond.notify_all()
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if request.client_gone() or self._stopping.wait(0.05):
+                with self._cond:
+                    stall["outcome"] = "abandoned"
+                self._record(method, params, ok=False, fault="abandoned")
+                raise DropConnection
+        with self._cond:
+            stall["outcome"] = "processed"
 
     def _serve_file(self, rest: str) -> HttpResponse:
         """``GET /file/bot<TOKEN>/<file_path>``: the stored bytes."""

@@ -40,12 +40,13 @@ def _truncate(path: Path) -> None:
         f.truncate(min(path.stat().st_size // 3, 4096))
 
 
+# Each case damages both derived indexes; stats must see each damage on its own.
 DAMAGE = {
-    "garbage": lambda d: (_garbage(d / "chroma" / "chroma.sqlite3"), _garbage(d / "bm25" / "keys.json")),
-    "truncated": lambda d: (_truncate(d / "chroma" / "chroma.sqlite3"), _truncate(d / "bm25" / "data.csc.index.npy")),
-    "deleted": lambda d: (shutil.rmtree(d / "chroma"), (d / "bm25" / "vocab.index.json").unlink()),
-    "lexical only": lambda d: _garbage(d / "bm25" / "params.index.json"),
-    "vectors only": lambda d: _garbage(d / "chroma" / "chroma.sqlite3"),
+    "garbage bytes": lambda d: (_garbage(d / "chroma" / "chroma.sqlite3"), _garbage(d / "bm25" / "keys.json"),
+                                _garbage(d / "bm25" / "params.index.json")),
+    "truncated files": lambda d: (_truncate(d / "chroma" / "chroma.sqlite3"),
+                                  _truncate(d / "bm25" / "data.csc.index.npy")),
+    "deleted files": lambda d: (shutil.rmtree(d / "chroma"), (d / "bm25" / "vocab.index.json").unlink()),
 }
 
 
@@ -62,6 +63,8 @@ def test_stats_sees_the_damage_and_reindex_repairs_it(built, tmp_path, damage, m
     assert seen.exit_code == 0 and "Traceback" not in seen.output
     stats = json.loads(seen.stdout)
     assert stats["consistent"] is False and stats["articles"] == healthy["articles"]
+    assert stats["bm25"] != healthy["bm25"]  # the lexical damage is seen...
+    assert stats["vectors"] != healthy["vectors"] or "vector_store" in stats  # ...and the vector damage
 
     repaired = runner.invoke(app, ["reindex"])
     assert repaired.exit_code == 0, repaired.output

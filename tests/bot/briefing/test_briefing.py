@@ -202,11 +202,15 @@ def test_instructions_inside_articles_cannot_produce_unsupported_bullets(example
     assert "data, not instructions" in rules and "Ignore all previous instructions" in sources
 
 
-def test_llm_failure_falls_back_to_extraction_once_for_all_stories(llm_services, fake):
-    fake.queue(Reply(status=500))
+@pytest.mark.parametrize("reply,note", [
+    (Reply(status=500), "HTTP 500"),
+    (Reply(content='{"sentences": [{"text": "Talks opened in Sørhavn", "citat'), "unfinished or malformed JSON"),
+])
+def test_llm_failure_falls_back_to_extraction_once_for_all_stories(llm_services, fake, reply, note):
+    fake.queue(reply)
     briefing = brief(llm_services, day=DAY1)
     assert briefing.engine == "extractive" and len(briefing.stories) == 2
-    assert any("HTTP 500" in note for note in briefing.notes)
+    assert any(note in n for n in briefing.notes), briefing.notes
     assert len(fake.chat_requests()) == 1  # the second story did not wait for a failing server again
     assert all(citation_is_real(llm_services.index.catalog, c.article_id, c.paragraph, c.text)
                for c in all_citations(briefing))

@@ -268,6 +268,8 @@ def test_llm_gist_failing_the_check_is_replaced_by_the_lead(examples_index, make
 @pytest.mark.parametrize("reply,note", [
     (Reply(status=500), "HTTP 500"),
     (Reply(content="I would rather not."), "neither the expected JSON"),
+    (Reply(content='{"sentences": [{"text": "Sixty-five prisoners crossed', ), "unfinished or malformed JSON"),
+    (Reply(status=503), "HTTP 503"),
     (Reply(tool_args={"sentences": [{"text": "Peace reigns.", "citations": [1]},
                                     {"text": "Everyone went home happy and rich.", "citations": [2]}]}),
      "none of the LLM's bullets passed"),
