@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from index.articles import MAX_TITLE_CHARS, Article, make_article
 from index.catalog import Catalog
 from index.dates import parse_date
+from index.live.fetch import Fetched, FetchError, article_from
+from index.live.urls import parse_feed
 from index.sources import SUPPORTED, SourceError, read_bytes, read_file
 from tests.fuzz_corpus import BAD, REPAIRED, good_files
 
@@ -122,11 +124,12 @@ def test_an_unforeseen_failure_is_that_files_error_with_the_traceback_at_debug(t
 PROPERTY = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "150")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
-json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=20,
-)
+def _nested(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4))
+
+
+json_values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40), _nested,
+                           max_leaves=20)
 field_values = st.one_of(st.text(), st.integers(), st.floats(), st.booleans(), st.none(), st.lists(st.text()),
                          st.sampled_from(["2026-11-20", "yesterday-ish 99:99", "Mon, 20 Nov 2026 10:00:00 GMT",
                                           "\u0000", "\ud800", "9999-12-31T23:59:59-01:00", "0001-01-01"]))
@@ -163,6 +166,28 @@ def test_any_article_record_is_readable_and_storable(record, suffix):
 @given(chunks=html_chunks, suffix=st.sampled_from([".html", ".htm", ".md", ".txt"]))
 def test_any_markup(chunks, suffix):
     assert_sound(_items("".join(chunks).encode("utf-8", "surrogatepass"), f"fuzz{suffix}"))
+
+
+feed_chunks = st.lists(st.one_of(st.sampled_from(["<?xml version='1.0'?>", "<rss version='2.0'>", "<channel>", "<item>",
+                                                  "<link>", "</link>", "<guid>", "</item>", "<feed>", "<entry>",
+                                                  "<!DOCTYPE x [<!ENTITY a '&#38;#38;'>]>", "&a;", "]]>"]),
+                                 st.text(max_size=40)), max_size=40)
+
+
+@PROPERTY
+@given(body=st.binary(max_size=4096) | html_chunks.map(lambda c: "".join(c).encode("utf-8", "surrogatepass"))
+       | feed_chunks.map(lambda c: "".join(c).encode("utf-8", "surrogatepass")),
+       media=st.sampled_from(["text/html", "application/rss+xml", "application/xml", ""]))
+def test_any_fetched_page_or_feed_is_an_article_a_feed_or_a_fetch_error(body, media):
+    """What a server sends is a feed, an article or a FetchError (index/live), never another exception."""
+    fetched = Fetched("https://example.org/a", "https://example.org/a", 200, media, body)
+    started = time.perf_counter()
+    parse_feed(fetched)  # a ParsedFeed or None
+    try:
+        assert_sound([article_from(fetched, CAP)])
+    except FetchError as exc:
+        assert str(exc) and "\n" not in str(exc)
+    assert time.perf_counter() - started < SECONDS_PER_FILE
 
 
 _catalog: Catalog | None = None
