@@ -25,6 +25,7 @@ from telegram.ext import SimpleUpdateProcessor
 
 log = logging.getLogger(__name__)
 REPLAY_WITHIN = 600  # seconds: an older unanswered question is stale, answering it now would confuse
+MAX_TRIES = 2  # an update that was running each time the process died is not tried again (it may be the cause)
 KEEP_DONE = 86_400  # seconds a finished update is remembered, against redeliveries
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS journal (
@@ -32,6 +33,7 @@ CREATE TABLE IF NOT EXISTS journal (
     payload TEXT NOT NULL,          -- the Update as JSON, to replay it
     state TEXT NOT NULL,            -- 'running' or 'done'
     placeholder INTEGER,            -- message id of a placeholder sent while it ran
+    tries INTEGER NOT NULL DEFAULT 1,
     ts REAL NOT NULL
 );
 """
@@ -59,7 +61,7 @@ class Journal:
                 return False
             self._active.add(update.update_id)
             self.conn.execute("INSERT INTO journal (update_id, payload, state, ts) VALUES (?,?, 'running', ?)"
-                              " ON CONFLICT(update_id) DO UPDATE SET state='running'",
+                              " ON CONFLICT(update_id) DO UPDATE SET state='running', tries=tries+1",
                               (update.update_id, update.to_json(), time.time()))
         return True
 
@@ -83,14 +85,15 @@ class Journal:
         REPLAY_WITHIN ones are given up (marked done) instead."""
         cutoff = time.time() - REPLAY_WITHIN
         with self.lock:
-            rows = self.conn.execute("SELECT update_id, payload, ts FROM journal WHERE state='running'"
+            rows = self.conn.execute("SELECT update_id, payload, ts, tries FROM journal WHERE state='running'"
                                      " ORDER BY update_id").fetchall()
             rows = [r for r in rows if r[0] not in self._active]
-            stale = [(r[0],) for r in rows if r[2] < cutoff]
-            self.conn.executemany("UPDATE journal SET state='done' WHERE update_id=?", stale)
-        if stale:
-            log.info("%d interrupted update(s) are too old to answer now", len(stale))
-        return [json.loads(r[1]) for r in rows if r[2] >= cutoff]
+            given_up = [(r[0],) for r in rows if r[2] < cutoff or r[3] >= MAX_TRIES]
+            self.conn.executemany("UPDATE journal SET state='done' WHERE update_id=?", given_up)
+        if given_up:
+            log.warning("%d interrupted update(s) not handled again (too old, or running at each crash)",
+                        len(given_up))
+        return [json.loads(r[1]) for r in rows if (r[0],) not in given_up]
 
     def close(self) -> None:
         with self.lock:
