@@ -23,7 +23,8 @@ import httpx
 
 from index.articles import Article
 from index.config import FetchLimits
-from index.sources import decode, from_html
+from index.decoding import decode
+from index.sources import from_html
 
 USER_AGENT = FetchLimits.user_agent
 DEFAULT_LIMITS = FetchLimits()
