@@ -14,6 +14,7 @@ b=0.75, every query term), the formula of the bm25s index this replaced. bench/l
 
 from __future__ import annotations
 
+import logging
 import math
 import sqlite3
 from collections import Counter
@@ -49,6 +50,7 @@ SCHEMA = (  # statements, not a script: drop_all re-runs them inside a transacti
     END""",
 )
 META_KEY = "lexical_tokenizer"
+log = logging.getLogger(__name__)
 VERSION = f"{TOKENIZER_VERSION}/fts5-3"  # bump with the tokenizer or this schema: the index is rebuilt on open
 K1, B = 1.5, 0.75
 POSTINGS_BUDGET = 30_000  # candidate generation reads at most about this many rows (plus the rarest term's)
@@ -105,7 +107,10 @@ def _count_terms(conn: sqlite3.Connection, terms: Counter[str], sign: int) -> No
 
 def drop_all(conn: sqlite3.Connection) -> None:
     """Empty the index (reindex refills it article by article); inside the caller's transaction."""
-    conn.execute("DROP TABLE IF EXISTS lexical")
+    try:
+        conn.execute("DROP TABLE IF EXISTS lexical")
+    except sqlite3.DatabaseError:  # damaged beyond FTS5 opening it ("vtable constructor failed"): unlink it
+        _unlink_damaged(conn)
     conn.execute("DROP TABLE IF EXISTS temp.lexical_vocab")
     conn.execute("DROP TABLE IF EXISTS lexical_keys")  # its triggers go with it
     conn.execute("DROP TABLE IF EXISTS lexical_stats")
@@ -113,10 +118,26 @@ def drop_all(conn: sqlite3.Connection) -> None:
     ensure(conn)
 
 
+def _unlink_damaged(conn: sqlite3.Connection) -> None:
+    """Remove an FTS5 table whose shadow tables are too damaged for FTS5 to open, even to drop it:
+    its schema entry goes (writable_schema, the documented way out), then its shadow tables."""
+    conn.execute("PRAGMA writable_schema=ON")
+    conn.execute("DELETE FROM sqlite_master WHERE type='table' AND name='lexical'")
+    conn.execute("PRAGMA writable_schema=RESET")
+    for shadow in ("data", "idx", "content", "docsize", "config"):
+        conn.execute(f"DROP TABLE IF EXISTS lexical_{shadow}")
+
+
 def count(conn: sqlite3.Connection) -> tuple[int, int]:
-    """(keys, FTS rows): equal unless the index is damaged."""
-    keys = conn.execute("SELECT COUNT(*) FROM lexical_keys").fetchone()[0]
-    rows = conn.execute("SELECT COUNT(*) FROM lexical").fetchone()[0]
+    """(keys, FTS rows): equal unless the index is damaged. Damaged blobs that FTS5 cannot read, or
+    that fail its integrity check, count as no rows at all (`newsbot reindex` rebuilds them)."""
+    try:
+        keys = conn.execute("SELECT COUNT(*) FROM lexical_keys").fetchone()[0]
+        rows = conn.execute("SELECT COUNT(*) FROM lexical").fetchone()[0]
+        conn.execute("INSERT INTO lexical(lexical) VALUES ('integrity-check')")
+    except sqlite3.DatabaseError as exc:  # "vtable constructor failed", "database disk image is malformed"
+        log.warning("the lexical index is damaged (%s); `newsbot reindex` rebuilds it", exc)
+        return keys if "keys" in locals() else 0, 0
     return keys, rows
 
 
