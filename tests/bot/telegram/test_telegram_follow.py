@@ -11,6 +11,7 @@ from bot.qa.evaluate import citation_is_real
 from bot.services import Services
 from bot.telegram.app import build_application
 from bot.telegram.handlers_follow import deliver_alerts
+from bot.telegram.resilience import RETRIES
 from bot.telegram.state import STATE_KEY
 from index.sources import read_paths
 from tests.bot.telegram.test_telegram import ADMIN, bot_settings, buttons, fake, reply, run, running, unescaped
@@ -117,7 +118,8 @@ def test_follow_alerts_once_per_story_survives_a_restart_and_holds_quiet_hours(f
             later = f"{(now + timedelta(hours=2)):%H:%M}-{(now + timedelta(hours=3)):%H:%M}"
             fake.push_message(f"/follow Aydar quiet {later}")
             await reply(fake, lambda t: f"Quiet {later}" in t)
-            fake.set_failure("sendMessage", status=500, times=1)
+            # (a single 500 is retried at once by the limiter: fail every attempt of this check)
+            fake.set_failure("sendMessage", status=500, times=RETRIES + 1)
             assert await deliver_alerts(state, app.bot) == 0
             assert await deliver_alerts(state, app.bot) == 1
             held = await reply(fake, lambda t: "New on Selin Aydar" in t)
