@@ -2,7 +2,8 @@
 
 A marker that points at no paragraph in the context is dropped; a sentence left without
 a valid marker, with a quotation that is not verbatim in what it cites, with a number or
-name its sources do not contain, or whose content its sources do not cover, is cut.
+name its sources do not contain, or whose content its sources do not cover, is cut; so is
+a reworded one that misreports who did what (bot.meaning).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.citations import Citation
+from bot.meaning import meaning_reason
 from bot.text import content_words, fold, names, numbers, quotations
 from index.search import Hit
 
@@ -47,8 +49,10 @@ class Verified:
         return " ".join(_with_markers(s, m) for s, m in self.sentences)
 
 
-def verify(drafts: list[DraftSentence], context: list[Hit], embeddings=None) -> Verified:
-    """Check each draft sentence against the paragraphs it cites; renumber surviving citations."""
+def verify(drafts: list[DraftSentence], context: list[Hit], embeddings=None, actors=None) -> Verified:
+    """Check each draft sentence against the paragraphs it cites; renumber surviving citations.
+
+    `actors` (the index's catalog) lets the meaning check resolve names through the actor index."""
     result = Verified()
     renumber: dict[int, int] = {}
     for draft in drafts:
@@ -60,7 +64,7 @@ def verify(drafts: list[DraftSentence], context: list[Hit], embeddings=None) -> 
         if not valid:
             result.cut.append({"kind": "sentence", "text": draft.text, "reason": "no valid citation"})
             continue
-        reason = unsupported_reason(draft.text, [context[m - 1].text for m in valid], embeddings)
+        reason = unsupported_reason(draft.text, [context[m - 1].text for m in valid], embeddings, actors)
         if reason:
             result.cut.append({"kind": "sentence", "text": draft.text, "reason": reason})
             continue
@@ -71,8 +75,13 @@ def verify(drafts: list[DraftSentence], context: list[Hit], embeddings=None) -> 
     return result
 
 
-def unsupported_reason(sentence: str, sources: list[str], embeddings=None) -> str | None:
-    """Why `sentence` is not supported by `sources`, or None when it is."""
+def unsupported_reason(sentence: str, sources: list[str], embeddings=None, actors=None,
+                       meaning: bool = True) -> str | None:
+    """Why `sentence` is not supported by `sources`, or None when it is.
+
+    A sentence that is not a verbatim extract and passes the lexical checks then goes through the
+    meaning check (bot.meaning: who did what, negation, order, qualifiers, plans told as done)
+    unless `meaning` is False; verbatim extracts never pay for it."""
     joined = " ".join(sources)
     folded = fold(joined)
     for quote in quotations(sentence):
@@ -80,6 +89,16 @@ def unsupported_reason(sentence: str, sources: list[str], embeddings=None) -> st
             return f"quotation not found verbatim in the cited paragraph: “{quote}”"
     if fold(sentence).strip(" .") in folded:
         return None  # verbatim extract: supported by construction
+    reason = lexical_reason(sentence, sources, embeddings)
+    if reason or not meaning:
+        return reason
+    return meaning_reason(sentence, sources, actors)
+
+
+def lexical_reason(sentence: str, sources: list[str], embeddings=None) -> str | None:
+    """The word-level checks: numbers and names present, content words covered, meaning close enough."""
+    joined = " ".join(sources)
+    folded = fold(joined)
     missing_numbers = numbers(sentence) - numbers(joined)
     if missing_numbers:
         return f"number(s) {', '.join(sorted(missing_numbers))} not in the cited paragraphs"

@@ -5,6 +5,7 @@ It uses the index's storage core (`catalog`, `articles`) only; `index.store` run
 resolution inside an ingest, and everything in bot/ reads actors through `lookup`.
 """
 
+from index.actors.aliases import country_for_demonym, demonym_candidates
 from index.actors.extract import extract, store_mentions
 from index.actors.incremental import resolve_if_dirty
 from index.actors.lookup import (
@@ -20,5 +21,6 @@ from index.actors.lookup import (
 )
 from index.actors.resolve import resolve_actors
 
-__all__ = ["Actor", "Resolution", "actors_in_text", "boost_keys", "directory", "extract", "lookup",
-           "paragraph_keys", "resolve_actors", "resolve_if_dirty", "resolve_name", "store_mentions", "suggest"]
+__all__ = ["Actor", "Resolution", "actors_in_text", "boost_keys", "country_for_demonym", "demonym_candidates",
+           "directory", "extract", "lookup", "paragraph_keys", "resolve_actors", "resolve_if_dirty", "resolve_name",
+           "store_mentions", "suggest"]
