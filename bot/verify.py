@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.citations import Citation
+from bot.deep_parse import Evidence, prefetch
 from bot.meaning import meaning_reason
 from bot.text import content_words, fold, names, numbers, quotations
 from index.search import Hit
@@ -55,6 +56,8 @@ def verify(drafts: list[DraftSentence], context: list[Hit], embeddings=None, act
     `actors` (the index's catalog) lets the meaning check resolve names through the actor index."""
     result = Verified()
     renumber: dict[int, int] = {}
+    actors = Evidence.of(actors, context)
+    prefetch([(d.text, [context[m - 1].text for m in d.markers if 1 <= m <= len(context)]) for d in drafts], actors)
     for draft in drafts:
         valid = tuple(dict.fromkeys(m for m in draft.markers if 1 <= m <= len(context)))
         invalid = [m for m in draft.markers if m not in valid]
