@@ -37,6 +37,8 @@ class Evidence:
     def of(cls, catalog, hits: Iterable) -> Evidence:
         """The evidence for these Hits: their stored annotations, when the catalog has them."""
         hits = list(hits)
+        if isinstance(catalog, Evidence):
+            return catalog  # already gathered by the caller (a summary checks its bullets one by one)
         if catalog is None or not hasattr(catalog, "annotations"):
             return cls(catalog)
         stored = catalog.annotations([h.key for h in hits])

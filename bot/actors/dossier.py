@@ -3,7 +3,7 @@
 Every timeline and quote text is one verbatim sentence of the cited paragraph, chosen because a
 stored mention of the actor falls inside it (so it names them under some alias). Near-identical
 sentences from several outlets appear once. An LLM, when given, only adds a summary of the
-timeline whose markers must point at timeline citations.
+timeline: each of its sentences must cite timeline lines, and bot.verify checks it against them.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.citations import Citation
+from bot.deep_parse import prefetch
 from bot.prompts import load_prompt
 from bot.text import sentences
+from bot.verify import unsupported_reason
 from index.actors import Actor
 from index.articles import normalise_text, parse_published
 
@@ -75,7 +77,7 @@ def build_dossier(index, actor: Actor, llm=None, max_timeline: int = MAX_TIMELIN
         "evidence": list(actor.evidence),
     }
     if llm is not None and out["timeline"]:
-        summary = _summary(llm, actor, out["timeline"])
+        summary = _summary(llm, actor, out["timeline"], catalog)
         if summary:
             out["summary"] = summary
     return out
@@ -193,8 +195,9 @@ def related(catalog, actor_id: str, limit: int = MAX_RELATED) -> list[dict]:
     return [{"id": r[0], "name": r[1], "count": r[2]} for r in rows]
 
 
-def _summary(llm, actor: Actor, timeline: list[dict]) -> dict | None:
-    """A short LLM summary of the timeline; kept only if every sentence cites timeline markers."""
+def _summary(llm, actor: Actor, timeline: list[dict], catalog=None) -> dict | None:
+    """A short LLM summary of the timeline: each sentence must cite timeline lines that support it, checked
+    by bot.verify against those lines (words, names, numbers, and who did what); the rest is listed as cut."""
     lines = "\n".join(f"[{e['citations'][0]['marker']}] {e['date']}: {e['text']}" for e in timeline[:30])
     try:
         model = getattr(llm, "model", llm)
@@ -203,9 +206,31 @@ def _summary(llm, actor: Actor, timeline: list[dict]) -> dict | None:
     except Exception as exc:  # noqa: BLE001 - any LLM failure leaves the dossier without a summary
         log.info("dossier summary skipped: %s", exc)
         return None
-    known = {e["citations"][0]["marker"] for e in timeline}
-    kept = [s for s in sentences(text) if (m := {int(n) for n in re.findall(r"\[(\d+)\]", s)}) and m <= known]
+    shown = {e["citations"][0]["marker"]: e["text"] for e in timeline[:30]}
+    drafts = [(s, [int(n) for n in re.findall(r"\[(\d+)\]", s)]) for s in sentences(text)]
+    prefetch([(_bare(s), [shown[m] for m in markers if m in shown]) for s, markers in drafts])
+    kept, cut = [], []
+    for sentence, markers in drafts:
+        reason = _unsupported(sentence, markers, shown, catalog)
+        if reason:
+            cut.append({"kind": "sentence", "text": sentence, "reason": reason})
+        else:
+            kept.append((sentence, markers))
     if not kept:
         return None
-    used = sorted({int(n) for s in kept for n in re.findall(r"\[(\d+)\]", s)})
-    return {"text": " ".join(kept), "markers": used}
+    used = sorted({m for _, markers in kept for m in markers})
+    return {"text": " ".join(s for s, _ in kept), "markers": used, "cut": cut}
+
+
+def _unsupported(sentence: str, markers: list[int], shown: dict[int, str], catalog) -> str | None:
+    if not markers:
+        return "no citation"
+    unknown = [m for m in markers if m not in shown]
+    if unknown:
+        return f"cites [{', '.join(map(str, unknown))}], not a line of the timeline"
+    return unsupported_reason(_bare(sentence), [shown[m] for m in markers], actors=catalog)
+
+
+def _bare(sentence: str) -> str:
+    """The sentence without its [n] markers, as the verifier reads claims."""
+    return re.sub(r"\s*\[\d+\]", "", sentence).strip()

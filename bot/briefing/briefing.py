@@ -193,7 +193,8 @@ class _Writer:
         paragraphs = pool(group, salience)
         if self.llm is not None:
             try:
-                bullets, cut = llm_bullets(self.llm, self.embeddings, [h for h, _ in paragraphs], self.recall)
+                bullets, cut = llm_bullets(self.llm, self.embeddings, [h for h, _ in paragraphs], self.recall,
+                                           actors=self.index.catalog)
                 self.cut += len(cut)
                 if bullets:
                     self.engines.add(self.llm.name)

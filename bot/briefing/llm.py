@@ -22,18 +22,20 @@ MAX_BULLETS = 4
 KNOWN_BULLETS = 12  # delivered bullets shown to the model so it does not repeat them
 
 
-def llm_bullets(llm, embeddings, hits: list[Hit], recall: Recall,
-                chunk_chars: int = BRIEF_CONTEXT_CHARS) -> tuple[list[CitedText], list[dict]]:
-    """Verified bullets for one story and what the verifier cut; raises LLMError when the model fails."""
+def llm_bullets(llm, embeddings, hits: list[Hit], recall: Recall, chunk_chars: int = BRIEF_CONTEXT_CHARS,
+                actors=None) -> tuple[list[CitedText], list[dict]]:
+    """Verified bullets for one story and what the verifier cut; raises LLMError when the model fails.
+
+    `actors` (the index's catalog) lets the verifier's meaning check resolve names."""
     chunks = chunked(hits, chunk_chars)
     cut: list[dict] = []
     context, notes = chunks[0] if chunks else [], ""
     if len(chunks) > 1:
-        context, notes = _map(llm, embeddings, chunks, recall, cut)
+        context, notes = _map(llm, embeddings, chunks, recall, cut, actors)
         context = chunked(context, chunk_chars)[0] if context else []  # the reduce step gets one prompt too
     if not context:
         return [], cut
-    verified = verify(llm.cited_sentences(_prompt(context, notes, recall, chunk_chars)), context, embeddings)
+    verified = verify(llm.cited_sentences(_prompt(context, notes, recall, chunk_chars)), context, embeddings, actors)
     cut += verified.cut
     bullets = [CitedText(text, tuple(verified.citations[m - 1] for m in markers))
                for text, markers in verified.sentences]
@@ -54,12 +56,13 @@ def chunked(hits: list[Hit], chunk_chars: int) -> list[list[Hit]]:
     return chunks
 
 
-def _map(llm, embeddings, chunks: list[list[Hit]], recall: Recall, cut: list[dict]) -> tuple[list[Hit], str]:
+def _map(llm, embeddings, chunks: list[list[Hit]], recall: Recall, cut: list[dict],
+         actors=None) -> tuple[list[Hit], str]:
     """Summarise each chunk; return the paragraphs the summaries cite and the summaries, renumbered."""
     cited: dict[tuple[str, int], Hit] = {}
     drafts: list[tuple[str, list[tuple[str, int]]]] = []
     for chunk in chunks:
-        partial: Verified = verify(llm.cited_sentences(_prompt(chunk, "", recall, 10 ** 9)), chunk, embeddings)
+        partial: Verified = verify(llm.cited_sentences(_prompt(chunk, "", recall, 10 ** 9)), chunk, embeddings, actors)
         cut += partial.cut
         by_marker = {c.marker: (c.article_id, c.paragraph) for c in partial.citations}
         for c in partial.citations:

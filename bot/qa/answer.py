@@ -131,7 +131,8 @@ class Answerer:
             return Verified(), "extractive"
         if self.llm:
             try:
-                verified = verify(self.llm.draft(question, context), context, self.index.embeddings)
+                verified = verify(self.llm.draft(question, context), context, self.index.embeddings,
+                                  self.index.catalog)
                 return verified, self.llm.name
             except LLMError as exc:
                 log.warning("LLM failed, answering extractively: %s", exc)

@@ -13,6 +13,7 @@ import time
 
 import numpy as np
 
+from bot.deep_parse import Evidence, prefetch
 from bot.llm import LLMEngine, LLMError
 from bot.prompts import load_prompt
 from bot.summary.parts import PART_CHARS, PART_PARAGRAPHS, Draft, Point, in_article_order, split_parts
@@ -26,33 +27,34 @@ REPEAT_JACCARD = 0.8  # content-word overlap at which a bullet only repeats the 
 
 
 def summarize_llm(llm: LLMEngine, hits: list[Hit], count: int, embeddings=None,
-                  deadline: float | None = None) -> Draft:
+                  deadline: float | None = None, actors=None) -> Draft:
     """Gist and up to `count` verified bullets; map-reduce over parts for a long article. Raises LLMError.
 
     `deadline` (time.monotonic()) bounds the whole map-reduce: each call has its own timeout, but a dozen
     parts at a slow local model's pace would keep the user waiting for minutes."""
     parts = split_parts(hits)
     if len(parts) == 1:
-        return summarize_once(llm, hits, count, "the whole article", embeddings)
+        return summarize_once(llm, hits, count, "the whole article", embeddings, actors=actors)
     notes: list[str] = []
     points: list[Point] = []
     for n, part in enumerate(parts, start=1):
         if deadline is not None and time.monotonic() > deadline:
             raise LLMError(f"the LLM took too long over the article's {len(parts)} parts")
         scope = f"part {n} of {len(parts)} of the article (paragraphs {part[0].paragraph}-{part[-1].paragraph})"
-        draft = summarize_once(llm, part, count, scope, embeddings, with_gist=False)
+        draft = summarize_once(llm, part, count, scope, embeddings, with_gist=False, actors=actors)
         points.extend(draft.bullets)
         notes.extend(draft.notes)
     if not points:
         raise LLMError("no bullet of any part of the article passed the citation check")
     reduced = reduce_context(hits, points, embeddings)
-    final = summarize_once(llm, reduced, count, "the whole article (its key paragraphs from every part)", embeddings)
+    final = summarize_once(llm, reduced, count, "the whole article (its key paragraphs from every part)", embeddings,
+                           actors=actors)
     notes.insert(0, f"long article: summarised in {len(parts)} parts, then the parts' key paragraphs together")
     return Draft(final.gist, final.bullets, (*notes, *final.notes))
 
 
 def summarize_once(llm: LLMEngine, hits: list[Hit], count: int, scope: str, embeddings=None,
-                   with_gist: bool = True) -> Draft:
+                   with_gist: bool = True, actors=None) -> Draft:
     """One model call over `hits`: the first sentence is the gist, the rest are bullets; each one verified.
 
     Without `with_gist` (a part of a long article) the part's gist is one more candidate bullet for the reduce."""
@@ -64,9 +66,11 @@ def summarize_once(llm: LLMEngine, hits: list[Hit], count: int, scope: str, embe
     if not drafts and with_gist:
         raise LLMError("the LLM returned no summary")
     notes: list[str] = []
-    gist = check(drafts[0], hits, embeddings, notes, "gist") if with_gist else None
+    actors = Evidence.of(actors, hits)
+    prefetch([(d.text, [h.text for h in hits if h.paragraph in d.markers]) for d in drafts], actors)
+    gist = check(drafts[0], hits, embeddings, notes, "gist", actors) if with_gist else None
     rest, limit = (drafts[1:], count) if with_gist else (drafts, count + 1)  # a part's gist is one more candidate
-    checked = [p for d in rest if (p := check(d, hits, embeddings, notes, "bullet"))]
+    checked = [p for d in rest if (p := check(d, hits, embeddings, notes, "bullet", actors))]
     bullets = distinct(checked, [gist] if gist else [])[:limit]
     if not bullets and with_gist:
         raise LLMError("none of the LLM's bullets passed the citation check")
@@ -91,7 +95,8 @@ def format_paragraphs(hits: list[Hit]) -> str:
     return "\n".join(f'<paragraph number="{h.paragraph}">\n{h.text}\n</paragraph>' for h in hits)
 
 
-def check(draft: DraftSentence, hits: list[Hit], embeddings, notes: list[str], kind: str) -> Point | None:
+def check(draft: DraftSentence, hits: list[Hit], embeddings, notes: list[str], kind: str,
+          actors=None) -> Point | None:
     """The draft as a Point when bot.verify supports it by the paragraphs it cites; else None and a note why."""
     position = {h.paragraph: i for i, h in enumerate(hits, start=1)}
     unknown = [m for m in draft.markers if m not in position]
@@ -99,7 +104,7 @@ def check(draft: DraftSentence, hits: list[Hit], embeddings, notes: list[str], k
     if unknown and not markers:
         notes.append(_cut_note(kind, draft.text, f"cites ¶{', ¶'.join(map(str, unknown))}, not a paragraph shown"))
         return None
-    verified = verify([DraftSentence(draft.text, markers)], hits, embeddings)
+    verified = verify([DraftSentence(draft.text, markers)], hits, embeddings, actors)
     if verified.empty:
         notes.append(_cut_note(kind, draft.text, verified.cut[-1]["reason"] if verified.cut else "unsupported"))
         return None

@@ -90,7 +90,7 @@ def _draft(ctx: Context, hits: list[Hit], count: int, notes: list[str]) -> tuple
     if llm is not None:
         try:
             deadline = time.monotonic() + LLM_BUDGET_CALLS * ctx.settings.llm_timeout
-            draft = summarize_llm(llm, hits, count, embeddings, deadline)
+            draft = summarize_llm(llm, hits, count, embeddings, deadline, actors=ctx.index.catalog)
             if draft.gist is None:  # the model's gist failed the citation check: the article's own lead stands in
                 draft = Draft(lead_gist(hits, embeddings), draft.bullets, draft.notes)
             return draft, llm.name

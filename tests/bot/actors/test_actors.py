@@ -147,7 +147,8 @@ def test_dossier_llm_summary_keeps_only_sentences_citing_the_timeline(examples_i
     aydar = lookup(examples_index.catalog, "Aydar")
     model = FakeChatModel("Aydar mediated the talks [1]. She won a prize [99]. No marker here.")
     d = build_dossier(examples_index, aydar, llm=model)
-    assert d["summary"] == {"text": "Aydar mediated the talks [1].", "markers": [1]}
+    assert (d["summary"]["text"], d["summary"]["markers"]) == ("Aydar mediated the talks [1].", [1])
+    assert [c["reason"] for c in d["summary"]["cut"]] == ["cites [99], not a line of the timeline", "no citation"]
     assert "Selin Aydar" in model.prompts[0] and d["timeline"][0]["text"] in model.prompts[0]
     assert "summary" not in build_dossier(examples_index, aydar, llm=FakeChatModel("nothing cited"))
 
