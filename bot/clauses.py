@@ -12,53 +12,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.entities import TITLE_WORDS
-
-PERSON_LABELS = frozenset({"PERSON"})
-GROUP_LABELS = frozenset({"NORP", "ORG", "GPE", "LOC", "FAC"})
-MODALS = frozenset("will would may might could can should shall must ought 'll 'd wo".split())
-# Verbs whose to-infinitive complement happened ("managed to leave"); every other one is a plan, hope or duty.
-IMPLICATIVE = frozenset("manage begin start continue keep proceed happen dare tend seem appear use".split())
-NEGATING = frozenset({"fail", "refuse", "decline"})  # "failed to leave": did not leave
-# Verbs whose that-clause in the base form is a demand, not a fact ("demanded that Valdoria pay").
-DIRECTIVE = frozenset("demand insist urge ask propose recommend suggest request require order call press push"
-                      .split())
-NEGATIVE_WORDS = frozenset({"nothing", "nobody", "none", "noone", "neither", "nor"})
-SPEECH = frozenset("say tell add state stress insist note claim declare announce explain warn write argue assert "
-                   "report accuse deny confirm reiterate emphasise emphasize acknowledge admit reply respond "
-                   "quote".split())
-# Predicates that mean one thing with several names ("sought" / "demanded"), for aligning paraphrases.
-SYNONYMS = (
+from bot.lexicon import (
+    CALENDAR,
+    CONTENT_POS,
+    DIRECTIVE,
+    FUNCTION_LEMMAS,
+    GROUP_LABELS,
+    IMPLICATIVE,
+    MODALS,
+    NEGATING,
+    NEGATIVE_WORDS,
+    PERSON_LABELS,
     SPEECH,
-    frozenset("demand seek call ask urge want request push press insist".split()),
-    frozenset("propose suggest offer".split()),
-    frozenset("meet talk discuss hold".split()),
-    frozenset("kill slay".split()),
-    frozenset("travel go head visit fly arrive".split()),
-    frozenset("recall withdraw".split()),
 )
-# Events that two sides do together: "A met B" is "B met A".
-SYMMETRIC = frozenset("meet clash talk negotiate fight agree speak discuss trade exchange battle spar "
-                      "collide argue partner ally confer".split())
-BEFORE, AFTER = frozenset({"before", "prior", "ahead", "until", "till"}), frozenset({"after", "following", "since"})
-ANTONYMS = {
-    "more": {"less", "fewer"}, "less": {"more"}, "fewer": {"more"}, "higher": {"lower"}, "lower": {"higher"},
-    "greater": {"smaller", "lesser"}, "smaller": {"greater", "larger", "bigger"}, "larger": {"smaller"},
-    "bigger": {"smaller"}, "over": {"under", "below"}, "under": {"over", "above"}, "above": {"below", "under"},
-    "below": {"above", "over"}, "most": {"least"}, "least": {"most"}, "increase": {"decrease", "fall", "drop"},
-    "decrease": {"increase", "rise"}, "rise": {"fall", "drop", "decline"}, "fall": {"rise", "increase"},
-    "drop": {"rise", "increase"}, "decline": {"rise"}, "longer": {"shorter"}, "shorter": {"longer"},
-    "maximum": {"minimum"}, "minimum": {"maximum"}, "earlier": {"later"}, "later": {"earlier"},
-}
-# Words that flip or hedge meaning must not make two clauses look alike or different when aligning them.
-FUNCTION_LEMMAS = (MODALS | NEGATIVE_WORDS | BEFORE | AFTER | set(ANTONYMS)
-                   | frozenset("not never no be have do also then still just only already"
-                               " -PRON- this that there it".split()))
-_CALENDAR = frozenset("monday tuesday wednesday thursday friday saturday sunday january february march april may "
-                      "june july august september october november december".split())
-CONTENT_POS = frozenset({"NOUN", "VERB", "ADJ", "ADV", "NUM", "PROPN"})
+from bot.relations import Comparative, Order, comparatives, orders
+
+# Title words that head a description of one person ("the Turkish foreign minister", "the president").
+ROLE_HEADS = frozenset(w for w in TITLE_WORDS if w not in ("foreign", "defence", "defense", "finance", "state",
+                                                            "interior", "justice", "vice", "deputy", "prime",
+                                                            "mr.", "mrs.", "ms.", "dr.", "sir", "lord", "chief"))
+
 _CLAUSE_BREAKS = frozenset({"conj", "advcl", "parataxis", "relcl", "cc", "punct", "mark"})
 _PHRASE_BREAKS = frozenset({"relcl", "advcl", "parataxis", "punct"})
-
 
 @dataclass(frozen=True)
 class Name:
@@ -69,6 +44,7 @@ class Name:
     kind: str
     stance: str | None = None
     at: int = -1  # index of its first token in the sentence
+    role: bool = False  # a description ("the foreign minister"), not a name: it says who only if resolved
 
 
 @dataclass(frozen=True)
@@ -94,6 +70,8 @@ class Clause:
     words: frozenset[str]  # content lemmas, names and polarity/modality words left out
     at: int = -1  # the predicate's token index
     around: tuple[Name, ...] = ()  # every name of the sentence, for telling a parse slip from a swap
+    tail: str = ""  # what follows the verb in an active clause ("that the corridor be reopened"), for reasons
+    sentence: str = ""  # the whole sentence, quoted in reasons
 
     @property
     def speech(self) -> bool:
@@ -101,32 +79,13 @@ class Clause:
 
 
 @dataclass(frozen=True)
-class Order:
-    """'earlier' happened before 'later' (content lemmas of each event), as the marker word says."""
-
-    earlier: frozenset[str]
-    later: frozenset[str]
-    marker: str
-
-
-@dataclass(frozen=True)
-class Comparative:
-    """A comparative word and what it qualifies ("more" -> "inflow", "over" -> "9,700")."""
-
-    word: str
-    anchor: str
-
-
-@dataclass(frozen=True)
 class Reading:
+    """Everything the meaning check reads from one sentence."""
+
     clauses: tuple[Clause, ...]
     orders: tuple[Order, ...]
     comparatives: tuple[Comparative, ...]
-
-
-def same_predicate(a: str, b: str) -> bool:
-    """Same lemma, or two lemmas that name the same kind of act ("said" / "told", "sought" / "demanded")."""
-    return a == b or any(a in group and b in group for group in SYNONYMS)
+    text: str = ""
 
 
 def read(doc) -> Reading:
@@ -134,7 +93,7 @@ def read(doc) -> Reading:
     names = _names(doc)
     around = tuple(dict.fromkeys(names[i] for i in sorted(names)))
     clauses = tuple(_clause(t, names, around) for t in doc if _is_predicate(t))
-    return Reading(clauses, tuple(_orders(doc, names)), tuple(_comparatives(doc)))
+    return Reading(clauses, tuple(orders(doc, names)), tuple(comparatives(doc)), doc.text)
 
 
 def _is_predicate(t) -> bool:
@@ -161,10 +120,19 @@ def _names(doc) -> dict[int, Name]:
     for t in doc:
         if t.i in out or t.i in other or not t.text[:1].isupper() or t.is_sent_start and t.pos_ != "PROPN":
             continue
-        if t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in _CALENDAR:
+        if t.lower_.rstrip(".") in TITLE_WORDS or t.lower_ in CALENDAR:
             continue  # "Prime Minister", "Monday": capitalised, but nobody's name
         if t.pos_ == "PROPN" or (t.pos_ == "ADJ" and t.text[1:].islower()) or (len(t) > 1 and t.text.isupper()):
             out[t.i] = Name(t.text, "group" if t.pos_ == "ADJ" else "unknown", None, t.i)
+    for t in doc:  # "the Lunerian foreign minister": a person by role, whom the actor index may know by name
+        named = [t.head] if t.dep_ in ("compound", "appos") else []  # "Foreign Minister Aydar": she is named
+        named += [c for c in t.children if c.dep_ in ("compound", "appos", "flat")]
+        if t.i not in out and t.lower_.rstrip(".") in ROLE_HEADS and t.pos_ in ("NOUN", "PROPN") and not any(
+                out.get(x.i) is not None and out[x.i].kind == "person" for x in named):
+            start = t.left_edge.i
+            role = Name(doc[start:t.i + 1].text, "person", None, start, role=True)
+            for i in range(start, t.i + 1):  # "Lunerian" in it is the minister's nationality, not another actor
+                out[i] = role
     return out
 
 
@@ -196,15 +164,29 @@ def _clause(pred, names: dict[int, Name], around: tuple[Name, ...]) -> Clause:
     agent, patient = _phrase(agent_tok, names), _phrase(patient_tok, names)
     span = _span(pred) | _tokens(agent_tok) | _tokens(patient_tok)
     roles = {**{i: "patient" for i in _tokens(patient_tok)}, **{i: "agent" for i in _tokens(agent_tok)}}
-    # Names inside a complement clause ("made it clear [Israel releases …]") are that clause's, not this one's.
-    embedded = {x.i for i in span if pred.doc[i].dep_ in ("ccomp", "xcomp", "csubj") and i != pred.i
+    # Names inside a complement or relative clause ("made it clear [Israel releases …]", "Asia [where the Gaza
+    # conflict …]") are that clause's, not this one's.
+    embedded = {x.i for i in span if pred.doc[i].dep_ in ("ccomp", "xcomp", "csubj", "relcl") and i != pred.i
                 for x in pred.doc[i].subtree}
     slots = tuple(dict.fromkeys((_slot(pred.doc[i], pred, roles), names[i]) for i in sorted(span - embedded)
                                 if i in names))
     words = frozenset(t.lemma_.lower() for t in pred.doc if t.i in span and _content(t, names))
-    text = " ".join(t.text for t in pred.doc if t.i in span)
-    return Clause(pred.lemma_.lower(), text, agent, patient, slots, _negated(pred), _hedge(pred), words, pred.i,
-                  around)
+    doc = pred.doc
+    tail = _detok(doc, {i for i in span if i > pred.i} - _tokens(agent_tok) if not passive else set())
+    return Clause(pred.lemma_.lower(), _detok(doc, span), agent, patient, slots, _negated(pred), _hedge(pred), words,
+                  pred.i, around, tail, doc.text)
+
+
+def _detok(doc, ids: set[int]) -> str:
+    """The tokens' text as written, a space where a left-out token stood between two kept ones."""
+    out: list[str] = []
+    last = None
+    for i in sorted(ids):
+        if last is not None and i != last + 1 and out and not out[-1].endswith(" "):
+            out.append(" ")
+        out.append(doc[i].text_with_ws)
+        last = i
+    return "".join(out).strip()
 
 
 def _slot(token, pred, roles: dict[int, str]) -> str:
@@ -265,8 +247,9 @@ def _phrase(token, names: dict[int, Name]) -> Phrase | None:
         return None
     tokens = sorted(_phrase_tokens(token), key=lambda t: t.i)
     found = list(dict.fromkeys(names[t.i] for t in tokens if t.i in names))
-    text = " ".join(t.text for t in tokens)
-    return Phrase(text, token.lemma_.lower(), tuple(found))
+    # The text as written, commas included, so a reason can cut it at its first comma.
+    ids = {t.i for t in tokens}
+    return Phrase(_detok(token.doc, set(range(min(ids), max(ids) + 1))), token.lemma_.lower(), tuple(found))
 
 
 def _span(pred) -> set[int]:
@@ -334,46 +317,3 @@ def _hedge(pred) -> str | None:
     return None
 
 
-def _orders(doc, names: dict[int, Name]):
-    for t in doc:
-        lemma = t.lower_
-        if lemma not in BEFORE | AFTER:
-            continue
-        if lemma in ("prior", "ahead"):
-            nxt = doc[t.i + 1] if t.i + 1 < len(doc) else None
-            if nxt is None or nxt.lower_ not in ("to", "of"):
-                continue
-        if t.dep_ == "mark":
-            event, governor = t.head, t.head.head
-        elif t.dep_ in ("prep", "advmod") and t.head.pos_ in ("VERB", "AUX", "NOUN"):
-            event, governor = t, t.head
-        else:
-            continue
-        if governor.i == event.i:
-            continue
-        event_words = _words(event.subtree, names) - {lemma}
-        governor_words = _words((x for x in governor.subtree if x.i not in {e.i for e in event.subtree}), names)
-        if event_words and governor_words:
-            later, earlier = (event_words, governor_words) if lemma in BEFORE else (governor_words, event_words)
-            yield Order(frozenset(earlier), frozenset(later), t.text)
-
-
-def _words(tokens, names: dict[int, Name]) -> set[str]:
-    """Content lemmas, names included (they tell the events apart), lower-cased."""
-    return {t.lemma_.lower() for t in tokens if (t.pos_ in CONTENT_POS and not t.is_stop
-                                                 and t.lemma_.lower() not in FUNCTION_LEMMAS)}
-
-
-def _comparatives(doc):
-    for t in doc:
-        word = t.lower_
-        if word not in ANTONYMS and t.lemma_.lower() not in ANTONYMS:
-            continue
-        word = word if word in ANTONYMS else t.lemma_.lower()
-        head = t.head
-        if head.i == t.i:
-            continue
-        if head.lower_ == "than" or (head.pos_ == "ADP" and head.head.i != head.i):
-            head = head.head
-        anchor = head.text.lower() if head.pos_ == "NUM" else head.lemma_.lower()
-        yield Comparative(word, anchor)

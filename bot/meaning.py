@@ -19,8 +19,9 @@ import re
 from collections.abc import Sequence
 
 from bot.actor_names import NameMatcher
-from bot.clauses import SYMMETRIC, Clause, Name, Reading, same_predicate
+from bot.clauses import Clause, Name, Reading
 from bot.deep_parse import Evidence, best_sentences, claim_spans, readings
+from bot.lexicon import ANTONYMS, SYMMETRIC, same_predicate
 from bot.text import fold
 
 # Fitted on the tuning folds of bench/verify_meaning.py (dev paragraphs of ../shared/data); see its --fit.
@@ -28,6 +29,8 @@ ALIGN_SAME_PREDICATE = 0.3  # share of the claim clause's words a source clause 
 ALIGN_OTHER_PREDICATE = 0.6  # ... when a light verb meets a full one ("there was no statement" / "none was issued")
 RIVAL_MARGIN = 0.25  # a second source clause aligned this nearly as well as the best one may vouch for the claim
 LIGHT_VERBS = frozenset({"be", "have"})
+DIRECTIVE_STEMS = ("demand", "insist", "urg", "ask", "propos", "recommend", "suggest", "request", "requir", "order",
+                   "call", "press", "push", "stress")
 _QUALIFIER = re.compile(
     r"\b(more than|greater than|higher than|over|above|at least|upwards of|in excess of|exceeding|no fewer than|"
     r"no less than|fewer than|less than|lower than|under|below|at most|nearly|almost|up to|no more than|"
@@ -98,12 +101,23 @@ def _differences(claim: Clause, source: Clause, matcher: NameMatcher) -> str | N
     if names:
         return names
     if claim.negated != source.negated:
-        return (f"says the opposite of the source: “{_trim(claim.text)}”, where the source says "
-                f"“{_trim(source.text)}”")
+        return f"says “{_trim(claim.text, 80)}”; the source says the opposite: “{_trim(source.text, 80)}”"
     if source.hedge and not claim.hedge:
-        return (f"reports as done what the source gives only as planned, hoped or possible "
-                f"(“{source.hedge}”): “{_trim(source.text)}”")
+        return (f"reports as done what the source gives only as {_hedge_kind(source.hedge)}: "
+                f"“{_trim(source.sentence, 120)}”")
     return None
+
+
+def _hedge_kind(word: str) -> str:
+    """What a hedge word makes of an event, for a reader: 'will' a forecast, 'demanded' a demand, …"""
+    word = word.lower()
+    if word in ("will", "'ll", "shall", "wo") or word.startswith(("expect", "schedul", "set", "due", "likel", "plan")):
+        return "a plan or a forecast"
+    if word in ("would", "could", "may", "might", "can", "if", "unless"):
+        return "a possibility"
+    if word in ("should", "must", "ought") or word.startswith(DIRECTIVE_STEMS):
+        return "a demand"
+    return "a plan or an aim" if word == "to" else "an aim or a hope"
 
 
 def _name_conflict(claim: Clause, source: Clause, matcher: NameMatcher) -> str | None:
@@ -115,7 +129,7 @@ def _name_conflict(claim: Clause, source: Clause, matcher: NameMatcher) -> str |
             continue
         unmatched = [n for n in ours if not any(matcher.same(n, t) for t in theirs[place])]
         unmentioned = [t for t in theirs[place] if not any(matcher.same(n, t) for n in ours)]
-        for mine_name, their_name in _substitutes(unmatched, unmentioned, ours, theirs[place]):
+        for mine_name, their_name in _substitutes(unmatched, unmentioned, ours, theirs[place], matcher):
             # The source giving the name as often, on the same side of the verb, is a parse that hung it
             # elsewhere; unless the name it displaced moved too: then two names changed places.
             elsewhere = _count(source, mine_name, mine_name.at < claim.at, matcher) >= _count(
@@ -140,14 +154,16 @@ def _places(clause: Clause, symmetric: bool) -> dict[str, list[Name]]:
     return out
 
 
-def _substitutes(unmatched: list[Name], unmentioned: list[Name], ours: list[Name], theirs: list[Name]):
+def _substitutes(unmatched: list[Name], unmentioned: list[Name], ours: list[Name], theirs: list[Name],
+                 matcher: NameMatcher):
     """(claim name, source name) pairs that may stand for each other: kinds agree ('unknown' fits either)."""
-    for mine in unmatched:
+    known = [n for n in unmatched if not n.role or matcher.ids(n.text)]  # an unresolved role says nobody
+    for mine in known:
         for other in unmentioned:
             if mine.kind == other.kind or "unknown" in (mine.kind, other.kind):
                 yield mine, other
-    if len(ours) == 1 and len(theirs) == 1 and unmatched and unmentioned:
-        yield unmatched[0], unmentioned[0]  # one name each: the tagger's kind may be wrong on either side
+    if len(ours) == 1 and len(theirs) == 1 and known and unmentioned:
+        yield known[0], unmentioned[0]  # one name each: the tagger's kind may be wrong on either side
 
 
 def _role_swap(claim: Clause, source: Clause, mine: dict[str, list[Name]], theirs: dict[str, list[Name]],
@@ -157,37 +173,40 @@ def _role_swap(claim: Clause, source: Clause, mine: dict[str, list[Name]], their
         ours = mine.get(role, [])
         if ours and theirs.get(other) and not theirs.get(role) and all(
                 any(matcher.same(n, t) for t in theirs[other]) for n in ours):
-            return f"swaps who did what: the source says “{_trim(source.text)}”"
+            return f"swaps who did what: the source says “{_trim(source.sentence, 120)}”"
     return None
 
 
 def _name_reason(claim: Clause, source: Clause, place: str, mine: Name, theirs: Name) -> str:
     if place == "agent" and claim.agent is not None and source.agent is not None:
-        return f"says {_trim(claim.agent.text, 50)} {_did(claim)}; the source says {_trim(source.agent.text, 50)} did"
+        return f"says {_who(claim.agent.text)} {_did(claim)}; the source says {_who(source.agent.text)} did"
     if place == "according to":
         return f"attributes it to {mine.text}; the source attributes it to {theirs.text}"
     if place in ("agent", "patient", "sides", "other"):
-        return f"names {mine.text} where the source names {theirs.text}: “{_trim(source.text)}”"
+        return f"names {mine.text} where the source names {theirs.text}: “{_trim(source.sentence, 120)}”"
     return f"says “{place} {mine.text}”; the source says “{place} {theirs.text}”"
 
 
-def _names_text(names: Sequence[Name]) -> str:
-    return " and ".join(dict.fromkeys(n.text for n in names))
+def _who(phrase: str) -> str:
+    """An agent as a reason names it: up to its first comma, 'The' lower-cased ('the Kestrelian delegation')."""
+    head = phrase.split(",")[0].strip()
+    return head[0].lower() + head[1:] if head.startswith(("The ", "A ", "An ")) else head
 
 
 def _did(clause: Clause) -> str:
-    """The claim's event told in the past tense with its object: 'sought an unconditional ceasefire'."""
+    """The claim's event in the past tense with what follows it: 'sought an unconditional ceasefire'."""
     from lemminflect import getInflection
 
     verb = (getInflection(clause.lemma, tag="VBD") or (clause.lemma,))[0]
-    obj = clause.patient.text if clause.patient is not None else ""
-    return _trim(f"{verb} {obj}".strip(), 60)
+    rest = clause.tail or (clause.patient.text if clause.patient is not None else "it" if clause.speech else "")
+    if rest and rest[:1].isupper() and not rest.split()[0].isupper():
+        rest = rest[0].lower() + rest[1:] if rest.split()[0] in ("The", "A", "An") else rest
+    return _trim(f"{verb} {rest}".strip(), 70)
 
 
 def _trim(text: str, limit: int = 100) -> str:
-    text = re.sub(r"\s+([,.;:!?%)])", r"\1", text).replace("( ", "(").replace(" - ", "-").replace(" ’", "’")
-    text = text.replace(" 's", "'s").replace(" n't", "n't")
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+    text = " ".join(text.split()).rstrip(" ,;:")
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + " …"
 
 
 # -- orders and comparatives ----------------------------------------------------------------------
@@ -198,8 +217,8 @@ def _order_conflict(claim: Reading, sources: list[Reading]) -> str | None:
                 same = _overlap(order.earlier, theirs.earlier) + _overlap(order.later, theirs.later)
                 flipped = _overlap(order.earlier, theirs.later) + _overlap(order.later, theirs.earlier)
                 if flipped > same and flipped >= 1.0:
-                    return (f"reverses the order of events: it says “{order.marker}”, where the source says "
-                            f"“{theirs.marker}” with the events the other way round")
+                    return (f"reverses the order of events (“{order.marker}”): the source says "
+                            f"“{_trim(reading.text, 120)}”")
     return None
 
 
@@ -208,8 +227,6 @@ def _overlap(a: frozenset[str], b: frozenset[str]) -> float:
 
 
 def _comparative_conflict(claim: Reading, sources: list[Reading]) -> str | None:
-    from bot.clauses import ANTONYMS
-
     theirs = {(c.word, c.anchor) for r in sources for c in r.comparatives}
     for comp in claim.comparatives:
         if (comp.word, comp.anchor) in theirs:

@@ -8,6 +8,7 @@ a reworded one that misreports who did what (bot.meaning).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -126,8 +127,9 @@ def similarity(sentence: str, sources: list[str], embeddings) -> float:
 
 
 def _name_in(name: str, folded_source: str) -> bool:
-    # Each word of the name, or its first five letters (Turkish ~ Turkey), must occur.
-    return all(w in folded_source or (len(w) > 5 and w[:5] in folded_source) for w in name.split())
+    # Each word of the name (a possessive 's aside), or its first five letters (Turkish ~ Turkey), must occur.
+    words = [re.sub(r"'s?$", "", w) for w in name.split()]
+    return all(w in folded_source or (len(w) > 5 and w[:5] in folded_source) for w in words)
 
 
 def _with_markers(sentence: str, markers: tuple[int, ...]) -> str:

@@ -29,7 +29,7 @@ MODULES = {
     "bot.services": ("bot.services", 6),
     **{f"bot.{m}": ("bot (shared)", 4) for m in
        ("settings", "context", "citations", "verify", "llm", "prompts", "text", "entities", "render", "runtime",
-        "sentences", "claims", "meaning", "clauses", "actor_names", "deep_parse")},
+        "sentences", "claims", "meaning", "clauses", "lexicon", "relations", "actor_names", "deep_parse")},
     "index.store": ("index (facade)", 2), "index.search": ("index (facade)", 2),
     **{f"index.{m}": ("index (core)", 0) for m in
        ("articles", "sources", "catalog", "vectors", "bm25", "lexical", "embed", "models", "config", "dedupe",

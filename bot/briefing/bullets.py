@@ -137,7 +137,8 @@ def _citations(cands: list[Candidate], vectors: np.ndarray, i: int) -> tuple[Cit
         other = cands[int(j)]
         if other.hit.source == own.hit.source or not same_claim(own.text, other.text, float(vectors[j] @ vectors[i])):
             continue
-        if unsupported_reason(own.text, [other.hit.text]) is None:
+        # Lexical only: extractive briefings stay as they were and pay for no parse.
+        if unsupported_reason(own.text, [other.hit.text], meaning=False) is None:
             cited.append(Citation.from_hit(0, other.hit))
             break
     return tuple(cited)
