@@ -127,8 +127,7 @@ def _name_conflict(claim: Clause, source: Clause, matcher: NameMatcher) -> str |
     for place, ours in mine.items():
         if place not in theirs or place == "other":
             continue
-        unmatched = [n for n in ours if not any(matcher.same(n, t) for t in theirs[place])]
-        unmentioned = [t for t in theirs[place] if not any(matcher.same(n, t) for n in ours)]
+        unmatched, unmentioned = _pair(ours, theirs[place], matcher)
         for mine_name, their_name in _substitutes(unmatched, unmentioned, ours, theirs[place], matcher):
             # The source giving the name as often, on the same side of the verb, is a parse that hung it
             # elsewhere; unless the name it displaced moved too: then two names changed places.
@@ -138,6 +137,21 @@ def _name_conflict(claim: Clause, source: Clause, matcher: NameMatcher) -> str |
             if not elsewhere or moved:
                 return _name_reason(claim, source, place, mine_name, their_name)
     return _role_swap(claim, source, mine, theirs, matcher)
+
+
+def _pair(ours: list[Name], theirs: list[Name], matcher: NameMatcher) -> tuple[list[Name], list[Name]]:
+    """Claim names with no source name to pair with (one each: "Sotomayor, Sotomayor and Kagan" leaves one
+    Sotomayor over where the source says Breyer), and source names the claim never gives."""
+    used: set[int] = set()
+    unmatched = []
+    for name in ours:
+        partner = next((k for k, t in enumerate(theirs) if k not in used and matcher.same(name, t)), None)
+        if partner is None:
+            unmatched.append(name)
+        else:
+            used.add(partner)
+    unmentioned = [t for k, t in enumerate(theirs) if k not in used and not any(matcher.same(n, t) for n in ours)]
+    return unmatched, unmentioned
 
 
 def _count(clause: Clause, name: Name, before: bool, matcher: NameMatcher) -> int:
