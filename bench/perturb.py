@@ -17,6 +17,8 @@ import re
 
 from lemminflect import getInflection
 
+from bot.clauses import detok
+
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 SPEECH = frozenset("say tell add state stress insist note claim declare announce explain warn write argue".split())
 MODALS = frozenset("will would may might could can should must 'll".split())
@@ -67,15 +69,7 @@ def _span_ids(token) -> set[int]:
     return {t.i for t in token.subtree}
 
 
-def _text(doc, ids: set[int]) -> str:
-    """The tokens' text in order, a space where a dropped token stood between two kept ones."""
-    out, last = [], None
-    for i in sorted(ids):
-        if last is not None and i != last + 1 and out and not out[-1].endswith(" "):
-            out.append(" ")
-        out.append(doc[i].text_with_ws)
-        last = i
-    return "".join(out).strip()
+_text = detok  # the tokens' text in order, a space where a dropped token stood
 
 
 def _inflect(lemma: str, tag: str) -> str:

@@ -172,12 +172,12 @@ def _clause(pred, names: dict[int, Name], around: tuple[Name, ...]) -> Clause:
                                 if i in names))
     words = frozenset(t.lemma_.lower() for t in pred.doc if t.i in span and _content(t, names))
     doc = pred.doc
-    tail = _detok(doc, {i for i in span if i > pred.i} - _tokens(agent_tok) if not passive else set())
-    return Clause(pred.lemma_.lower(), _detok(doc, span), agent, patient, slots, _negated(pred), _hedge(pred), words,
+    tail = detok(doc, {i for i in span if i > pred.i} - _tokens(agent_tok) if not passive else set())
+    return Clause(pred.lemma_.lower(), detok(doc, span), agent, patient, slots, _negated(pred), _hedge(pred), words,
                   pred.i, around, tail, doc.text)
 
 
-def _detok(doc, ids: set[int]) -> str:
+def detok(doc, ids: set[int]) -> str:
     """The tokens' text as written, a space where a left-out token stood between two kept ones."""
     out: list[str] = []
     last = None
@@ -249,7 +249,7 @@ def _phrase(token, names: dict[int, Name]) -> Phrase | None:
     found = list(dict.fromkeys(names[t.i] for t in tokens if t.i in names))
     # The text as written, commas included, so a reason can cut it at its first comma.
     ids = {t.i for t in tokens}
-    return Phrase(_detok(token.doc, set(range(min(ids), max(ids) + 1))), token.lemma_.lower(), tuple(found))
+    return Phrase(detok(token.doc, set(range(min(ids), max(ids) + 1))), token.lemma_.lower(), tuple(found))
 
 
 def _span(pred) -> set[int]:

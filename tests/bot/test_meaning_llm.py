@@ -1,8 +1,6 @@
 """Scripted distortions through the real openai/langchain-openai clients against the fake server: every LLM
 path (answers, briefing bullets, article summaries, dossier summaries) cuts them with a reason."""
 
-import json
-
 import pytest
 
 from bot.actors import build_dossier
@@ -17,6 +15,7 @@ from bot.settings import Settings
 from bot.summary.summarize import summarize
 from bot.verify import verify
 from index.actors import lookup
+from tests.bot.test_llm import _context_number
 from tests.fakes import FakeOpenAI, Reply
 
 VALDORIA = "What did Valdoria demand at the talks?"
@@ -44,20 +43,11 @@ def _tool(sentences):
     return Reply(tool_args={"sentences": [{"text": t, "citations": c} for t, c in sentences], "abstain": False})
 
 
-def _number(fake: FakeOpenAI, needle: str) -> int:
-    """Which [n] the last prompt gave the paragraph containing `needle`."""
-    prompt = json.dumps(fake.chat_requests()[-1]["messages"])
-    for block in prompt.split("<document index=")[1:]:
-        if needle in block:
-            return int(block.split('\\"')[1])
-    raise AssertionError(f"{needle!r} not in the prompt")
-
-
 def test_the_valdoria_answer_crediting_kestrels_demands_to_valdoria_is_cut(answerer, fake):
     fake.queue(Reply(tool_args={"sentences": [], "abstain": True}))  # a probe, to learn the numbering
     answerer.ask(VALDORIA)
-    kestrel = _number(fake, "be reopened and that Valdoria pay")
-    valdoria = _number(fake, "release of 40 detained sailors")
+    kestrel = _context_number(fake, "be reopened and that Valdoria pay")
+    valdoria = _context_number(fake, "release of 40 detained sailors")
     fake.queue(_tool([
         ("Valdoria demanded the release of 40 detained sailors.", [valdoria]),
         ("Valdorian demanded that the grain corridor through the Strait of Merrow be reopened and that Valdoria "
