@@ -150,7 +150,8 @@ class _Writer:
                              context=format_context(context))
         try:
             assert self.llm is not None
-            verified = verify(self.llm.cited_sentences(prompt), context, self.ctx.index.embeddings)
+            verified = verify(self.llm.cited_sentences(prompt), context, self.ctx.index.embeddings,
+                              self.ctx.index.catalog)
         except LLMError as exc:
             log.warning("LLM failed, timeline extracted: %s", exc)
             self.notes.append(f"{exc}; entries were extracted from the sources instead")

@@ -162,6 +162,22 @@ def test_llm_entries_are_verified_one_call_per_entry_and_fall_back_when_cut(llm_
                for e in timeline.entries for c in e.citations)
 
 
+def test_an_llm_entry_giving_the_mediation_to_the_wrong_side_is_cut_by_the_meaning_check(llm_services, fake):
+    fake.queue(*[_tool([], abstain=True)] * 3)  # a probe: learn each day's numbering
+    build_timeline(llm_services, "Aydar", max_entries=3)
+    n = _number_of(fake, "Old Customs House, are being mediated", request=0)
+    fake.queue(_tool([("The talks at the Old Customs House were mediated by the Northern Maritime Council.", [n])]),
+               *[_tool([], abstain=True)] * 2)
+    timeline = build_timeline(llm_services, "Aydar", max_entries=3)
+    assert timeline.engine == "extractive"  # the one LLM sentence was cut, so the entry was extracted
+    assert "Northern Maritime Council" not in timeline.entries[0].text
+    assert any("citation check" in note for note in timeline.notes)
+    paragraph = next(c.text for c in timeline.entries[0].citations if "Old Customs House" in c.text)
+    reason = unsupported_reason("The talks at the Old Customs House were mediated by the Northern Maritime Council.",
+                                [paragraph], None, llm_services.index.catalog)
+    assert reason.startswith("says the Northern Maritime Council mediated") and "Aydar did" in reason
+
+
 def test_llm_failure_extracts_every_entry_after_one_failed_call(llm_services, fake):
     fake.queue(Reply(status=500))
     timeline = build_timeline(llm_services, "Aydar")
