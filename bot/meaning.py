@@ -26,7 +26,7 @@ from bot.text import fold
 
 # Fitted on the tuning folds of bench/verify_meaning.py (dev paragraphs of ../shared/data); see its --fit.
 ALIGN_SAME_PREDICATE = 0.3  # share of the claim clause's words a source clause with the same predicate must hold
-ALIGN_OTHER_PREDICATE = 0.6  # ... when a light verb meets a full one ("there was no statement" / "none was issued")
+ALIGN_OTHER_PREDICATE = 0.7  # ... when a light verb meets a full one ("there was no statement" / "none was issued")
 RIVAL_MARGIN = 0.25  # a second source clause aligned this nearly as well as the best one may vouch for the claim
 LIGHT_VERBS = frozenset({"be", "have"})
 DIRECTIVE_STEMS = ("demand", "insist", "urg", "ask", "propos", "recommend", "suggest", "request", "requir", "order",
