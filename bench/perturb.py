@@ -17,7 +17,7 @@ import re
 
 from lemminflect import getInflection
 
-from bot.clauses import detok
+from bot.meaning.clauses import detok
 
 ACTOR_LABELS = ("PERSON", "ORG", "GPE", "NORP")
 SPEECH = frozenset("say tell add state stress insist note claim declare announce explain warn write argue".split())
@@ -236,7 +236,7 @@ def _entity_at(doc, token):
 
 def _swap(doc, token, entities, rng) -> str | None:
     """Replace the entity inside `token`'s phrase with another entity of the same label from the paragraph."""
-    from bot.actor_names import same_spelling
+    from bot.meaning.names import same_spelling
 
     ent = next((e for e in (_entity_at(doc, t) for t in _phrase_tokens(token)) if e is not None), None)
     if ent is None:

@@ -37,9 +37,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from perturb import DISTORTIONS, FAITHFUL, variants  # noqa: E402
 
-import bot.deep_parse as deep_parse  # noqa: E402
-import bot.meaning as meaning  # noqa: E402
-from bot.deep_parse import Evidence  # noqa: E402
+import bot.meaning.check as meaning  # noqa: E402
+import bot.meaning.parse as deep_parse  # noqa: E402
+from bot.meaning.parse import Evidence  # noqa: E402
 from bot.text import sentences  # noqa: E402
 from bot.verify import lexical_reason, unsupported_reason  # noqa: E402
 from index.actors import store_mentions  # noqa: E402

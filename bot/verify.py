@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from bot.citations import Citation
-from bot.deep_parse import Evidence, prefetch
-from bot.meaning import meaning_reason
+from bot.meaning import Evidence, meaning_reason, prefetch
 from bot.text import content_words, fold, names, numbers, quotations
 from index.search import Hit
 

@@ -7,6 +7,7 @@ that breaks the layering fails here before anyone has to notice it in review.
     wiring        bot.services
     capabilities  bot.qa | bot.briefing | bot.actors | bot.summary | bot.timeline   (never each other)
     shared        bot.settings, bot.context, bot.citations, bot.verify, bot.llm, ...
+                    >  bot.meaning (the verifier's meaning check)  >  bot.text, bot.entities, ... (text helpers)
     index         index.live  >  index.store, index.search  >  index.actors  >  storage core  >  index.furniture
 """
 
@@ -23,13 +24,14 @@ ROOT = Path(__file__).resolve().parent.parent
 SUBPACKAGES = {
     "bot.cli": 8, "bot.telegram": 7,
     "bot.qa": 5, "bot.briefing": 5, "bot.actors": 5, "bot.summary": 5, "bot.timeline": 5,
+    "bot.meaning": 3.9,
     "index.live": 3, "index.actors": 1, "index.furniture": -1,
 }
 MODULES = {
     "bot.services": ("bot.services", 6),
     **{f"bot.{m}": ("bot (shared)", 4) for m in
-       ("settings", "context", "citations", "verify", "llm", "prompts", "text", "entities", "render", "runtime",
-        "sentences", "claims", "meaning", "clauses", "lexicon", "relations", "actor_names", "deep_parse")},
+       ("settings", "context", "citations", "verify", "llm", "prompts", "render", "runtime")},
+    **{f"bot.{m}": ("bot (text helpers)", 3.8) for m in ("text", "entities", "sentences", "claims")},
     "index.store": ("index (facade)", 2), "index.search": ("index (facade)", 2),
     **{f"index.{m}": ("index (core)", 0) for m in
        ("articles", "sources", "catalog", "vectors", "bm25", "lexical", "embed", "models", "config", "dedupe",

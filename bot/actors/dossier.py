@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bot.citations import Citation
-from bot.deep_parse import prefetch
+from bot.meaning import prefetch
 from bot.prompts import load_prompt
 from bot.text import sentences
 from bot.verify import unsupported_reason

@@ -13,8 +13,8 @@ import time
 
 import numpy as np
 
-from bot.deep_parse import Evidence, prefetch
 from bot.llm import LLMEngine, LLMError
+from bot.meaning import Evidence, prefetch
 from bot.prompts import load_prompt
 from bot.summary.parts import PART_CHARS, PART_PARAGRAPHS, Draft, Point, in_article_order, split_parts
 from bot.text import content_words, numbers

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-import bot.deep_parse as deep_parse
-from bot.deep_parse import Evidence, best_sentences, claim_spans
-from bot.meaning import meaning_reason
+import bot.meaning.parse as deep_parse
+from bot.meaning.check import meaning_reason
+from bot.meaning.parse import Evidence, best_sentences, claim_spans
 from bot.verify import DraftSentence, unsupported_reason, verify
 from index.search import Hit
 from tests.conftest import EXAMPLES

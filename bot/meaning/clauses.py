@@ -3,7 +3,7 @@ done or only planned, in which order, and with which comparative.
 
 `read(doc)` turns a parsed sentence into `Reading`: one `Clause` per predicate (agent and patient
 normalised across voice, so "was sought by Turkey" and "Turkey sought" read alike), the before/after
-relations between events, and the comparatives attached to a noun or a number. `bot.meaning` compares
+relations between events, and the comparatives attached to a noun or a number. `bot.meaning.check` compares
 the reading of a claim with the readings of its best-aligned source sentences.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.entities import TITLE_WORDS
-from bot.lexicon import (
+from bot.meaning.lexicon import (
     CALENDAR,
     CONTENT_POS,
     DIRECTIVE,
@@ -25,7 +25,7 @@ from bot.lexicon import (
     PERSON_LABELS,
     SPEECH,
 )
-from bot.relations import Comparative, Order, comparatives, orders
+from bot.meaning.relations import Comparative, Order, comparatives, orders
 
 # Title words that head a description of one person ("the Turkish foreign minister", "the president").
 ROLE_HEADS = frozenset(w for w in TITLE_WORDS if w not in ("foreign", "defence", "defense", "finance", "state",

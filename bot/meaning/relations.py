@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.lexicon import AFTER, ANTONYMS, BEFORE, CONTENT_POS, FUNCTION_LEMMAS
+from bot.meaning.lexicon import AFTER, ANTONYMS, BEFORE, CONTENT_POS, FUNCTION_LEMMAS
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ The lexical check (bot.verify) passes a claim whose words, names and numbers occ
 cites; a model still errs by keeping every word and moving them about: the agent swapped, a negation
 dropped, "before" for "after", "fewer than" for "over", a plan told as done, a quotation given to the
 wrong speaker. `meaning_reason` picks the source sentences that best share the claim's words, has
-bot.deep_parse parse the claim and those sentences (spaCy's full pipeline, loaded lazily), reads each
-into clauses (bot.clauses) and compares the claim's clauses with the source clauses they align with.
+bot.meaning.parse parse the claim and those sentences (spaCy's full pipeline, loaded lazily), reads each
+into clauses (bot.meaning.clauses) and compares the claim's clauses with the source clauses they align with.
 Names are compared through the actor index when a catalog is given, so "the Turkish foreign minister"
 is Hakan Fidan and "Valdorian" is Valdoria.
 
@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from bot.actor_names import NameMatcher
-from bot.clauses import Clause, Name, Reading
-from bot.deep_parse import Evidence, best_sentences, claim_spans, readings
-from bot.lexicon import ANTONYMS, SYMMETRIC, same_predicate
+from bot.meaning.clauses import Clause, Name, Reading
+from bot.meaning.lexicon import ANTONYMS, SYMMETRIC, same_predicate
+from bot.meaning.names import NameMatcher
+from bot.meaning.parse import Evidence, best_sentences, claim_spans, readings
 from bot.text import fold
 
 # Fitted on the tuning folds of bench/verify_meaning.py (dev paragraphs of ../shared/data); see its --fit.

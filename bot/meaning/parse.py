@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.clauses import Reading, read
+from bot.meaning.clauses import Reading, read
 from bot.text import content_words, fold, sentences
 
 SOURCE_SENTENCES = 2  # best-overlapping source sentences parsed per claim (a third changed no decision on dev)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from bot.clauses import Name
+from bot.meaning.clauses import Name
 from bot.text import fold
 from index.actors import country_for_demonym, demonym_candidates, resolve_name
 
