@@ -14,7 +14,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.runtime import run_failure
-from bot.telegram.handlers_follow import deliver_alerts, schedule_alerts
+from bot.telegram.handlers_follow import deliver_alerts
 from bot.telegram.render import Rendered, esc, link
 from bot.telegram.reply import respond, say
 from bot.telegram.state import BotState, get_state
@@ -49,7 +49,7 @@ async def ingest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     limits = state.services.settings.fetch_limits()
     await respond(update, context, lambda: ingest_report(lambda: ingest_urls(state.writer(), urls, limits), state),
                   io=True, placeholder="Fetching…")
-    schedule_alerts(context)
+    await deliver_alerts(state, context.bot)  # after the reply: followers hear of it now, not at the next poll
 
 
 async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -74,7 +74,7 @@ async def document_message(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     state = get_state(context)
     await respond(update, context, lambda: ingest_report(lambda: ingest_bytes(state, name, data), state), io=True,
                   placeholder="Reading the file…")
-    schedule_alerts(context)
+    await deliver_alerts(state, context.bot)
 
 
 def ingest_bytes(state: BotState, name: str, data: bytes) -> IngestReport:
@@ -125,7 +125,7 @@ async def feeds_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await say(update, f"Unsubscribed from {args[1]}." if removed else f"Not subscribed to {args[1]}.")
     elif action == "poll":
         await respond(update, context, lambda: poll_html(state), io=True, placeholder="Polling feeds…")
-        schedule_alerts(context)
+        await deliver_alerts(state, context.bot)
     elif action == "list":
         await respond(update, context, lambda: feeds_html(state))
     else:

@@ -165,12 +165,6 @@ async def unfollow_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -
 
 
 # -- alerts -------------------------------------------------------------------------------------
-def schedule_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Check follows right away (after an ingest), without holding up the handler."""
-    if context.job_queue is not None:
-        context.job_queue.run_once(alerts_job, 0, name="alerts:now")
-
-
 async def alerts_job(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Match new articles against every follow, then send each chat the one message due to it (if any)."""
     await deliver_alerts(get_state(context), context.bot)
