@@ -17,6 +17,7 @@ from pathlib import Path
 
 from index import lexical
 from index.articles import Annotation, Article, Paragraph, parse_published
+from index.db import connect
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
@@ -61,15 +62,11 @@ class Catalog:
     """Thread-safe access to the catalog database (one connection, one lock)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn = connect(path, _SCHEMA, foreign_keys=True)
         self.conn.row_factory = sqlite3.Row
         self.lock = threading.RLock()
         with self.lock:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(_SCHEMA)
             self._add_furniture_column()
             if lexical.current(self.conn):
                 lexical.ensure(self.conn)

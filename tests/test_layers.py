@@ -35,7 +35,7 @@ MODULES = {
     "index.store": ("index (facade)", 2), "index.search": ("index (facade)", 2),
     **{f"index.{m}": ("index (core)", 0) for m in
        ("articles", "sources", "catalog", "vectors", "bm25", "lexical", "embed", "models", "config", "dedupe",
-        "nlp", "prune", "writer", "dates", "faults", "decoding")},
+        "nlp", "prune", "writer", "dates", "faults", "decoding", "db")},
     "bot": ("bot (shared)", 4), "index": ("index (core)", 0),
 }
 

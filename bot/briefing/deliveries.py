@@ -7,7 +7,6 @@ KEEP_DAYS are pruned, since "already told" fades (a story back after a month is 
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from bot.claims import same_claim
+from index.db import connect
 
 KEEP_DAYS = 14
 # Calibrated on examples/ (tests/test_briefing.py): the day-2 ceasefire story's centroid is 0.85 from
@@ -85,12 +85,8 @@ class Deliveries:
     """SQLite-backed delivery log (data_dir/briefings.sqlite3); thread-safe like Memory."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn = connect(path, _SCHEMA)
         self.lock = threading.Lock()
-        with self.lock:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.executescript(_SCHEMA)
 
     def recall(self, recipient: str) -> Recall:
         """What `recipient` received in the last KEEP_DAYS days."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from index.db import connect
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS turns (
@@ -38,13 +39,9 @@ class Memory:
     """SQLite-backed turns; thread-safe so Telegram's worker threads can share it."""
 
     def __init__(self, path: Path, max_turns: int = 6) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.max_turns = max_turns
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn = connect(path, _SCHEMA)
         self.lock = threading.Lock()
-        with self.lock:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.executescript(_SCHEMA)
 
     def history(self, session: str) -> list[Turn]:
         """The last `max_turns` turns of a session, oldest first."""

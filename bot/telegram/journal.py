@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Awaitable
@@ -22,6 +21,8 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import SimpleUpdateProcessor
+
+from index.db import connect
 
 log = logging.getLogger(__name__)
 REPLAY_WITHIN = 600  # seconds: an older unanswered question is stale, answering it now would confuse
@@ -43,13 +44,9 @@ class Journal:
     """The journal table; one connection, one lock (handlers run on the event loop and worker threads)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn = connect(path, _SCHEMA)
         self.lock = threading.Lock()
         self._active: set[int] = set()  # update ids handled (or being handled) by this process
-        with self.lock:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.executescript(_SCHEMA)
 
     def begin(self, update: Update) -> bool:
         """Record an update as running; False when this process already has it or it was done before."""

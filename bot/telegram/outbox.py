@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.telegram.render import NO_PREVIEW, Rendered
 from bot.telegram.split import split_html
+from index.db import connect
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8  # sends of one part before it is given up (with RETRY_EVERY apart: about an hour)
@@ -64,13 +64,9 @@ class Outbox:
     """The outbox table; one connection, one lock."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn = connect(path, _SCHEMA)
         self.lock = threading.Lock()
         self._callbacks: dict[str, Callable[[], None]] = {}
-        with self.lock:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.executescript(_SCHEMA)
 
     def on_delivered(self, key: str, callback: Callable[[], None]) -> None:
         """Call `callback` once every part of `key` is sent (in this process: after a restart the callback

@@ -5,13 +5,13 @@ same file) the chats' follows and the alerts they were sent. All of it survives 
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.timeline import FollowStore
+from index.db import connect
 
 CALLBACK_LIMIT = 64  # bytes of callback_data Telegram accepts
 _SCHEMA = """
@@ -42,13 +42,9 @@ class BotStore:
     """Thread-safe SQLite store (one connection, one lock) for the Telegram front end."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn = connect(path, _SCHEMA)
         self.lock = threading.Lock()
-        with self.lock:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.executescript(_SCHEMA)
         self.follows = FollowStore(path)
 
     # -- subscriptions -----------------------------------------------------------

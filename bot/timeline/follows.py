@@ -9,11 +9,12 @@ when it failed (retried at the next check, never duplicated). A process killed m
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from index.db import connect
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS follows (
@@ -86,13 +87,8 @@ class FollowStore:
     """Thread-safe SQLite store of follows and their alerts (one connection, one lock)."""
 
     def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        self.conn = connect(path, _SCHEMA, foreign_keys=True)
         self.lock = threading.Lock()
-        with self.lock:
-            self.conn.execute("PRAGMA journal_mode=WAL")
-            self.conn.execute("PRAGMA foreign_keys=ON")
-            self.conn.executescript(_SCHEMA)
 
     # -- follows -----------------------------------------------------------------
     def add(self, recipient: str, query: str, actor_id: str | None, label: str, quiet: str | None,
