@@ -109,7 +109,7 @@ def drop_all(conn: sqlite3.Connection) -> None:
     """Empty the index (reindex refills it article by article); inside the caller's transaction."""
     try:
         conn.execute("DROP TABLE IF EXISTS lexical")
-    except sqlite3.DatabaseError:  # damaged beyond FTS5 opening it ("vtable constructor failed"): unlink it
+    except (sqlite3.DatabaseError, MemoryError):  # too damaged for FTS5 to open (see `count`): unlink it
         _unlink_damaged(conn)
     conn.execute("DROP TABLE IF EXISTS temp.lexical_vocab")
     conn.execute("DROP TABLE IF EXISTS lexical_keys")  # its triggers go with it
@@ -135,7 +135,9 @@ def count(conn: sqlite3.Connection) -> tuple[int, int]:
         keys = conn.execute("SELECT COUNT(*) FROM lexical_keys").fetchone()[0]
         rows = conn.execute("SELECT COUNT(*) FROM lexical").fetchone()[0]
         conn.execute("INSERT INTO lexical(lexical) VALUES ('integrity-check')")
-    except sqlite3.DatabaseError as exc:  # "vtable constructor failed", "database disk image is malformed"
+    # "vtable constructor failed", "database disk image is malformed"; and MemoryError when a garbage
+    # blob's length prefix makes FTS5 ask for an absurd allocation (SQLITE_NOMEM), seen in the fault tests.
+    except (sqlite3.DatabaseError, MemoryError) as exc:
         log.warning("the lexical index is damaged (%s); `newsbot reindex` rebuilds it", exc)
         return keys if "keys" in locals() else 0, 0
     return keys, rows
