@@ -22,7 +22,7 @@ from bot.telegram.render import (
     summary_buttons,
 )
 from bot.telegram.render_pages import summary_html
-from bot.telegram.reply import respond, say
+from bot.telegram.reply import pressed, respond, say
 from bot.telegram.state import BotState, get_state
 from index.actors import actors_in_text
 from index.live import is_public, is_url
@@ -122,14 +122,10 @@ def follow_ups(state: BotState, answer) -> list[tuple[str, str]]:
 # -- inline buttons ------------------------------------------------------------------------------
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """¶n shows the cited paragraph; a suggestion asks its question; Summarise summarises the article."""
-    query, state = update.callback_query, get_state(context)
-    if query is None:
-        return
-    resolved = state.store.resolve(query.data or "")
+    state = get_state(context)
+    resolved = await pressed(update, context, "This button has expired; ask again.")
     if resolved is None:
-        await query.answer("This button has expired; ask again.")
         return
-    await query.answer()
     kind, payload = resolved
     if kind == "p":
         await respond(update, context, lambda: render_paragraph(state, payload))

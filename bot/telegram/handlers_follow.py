@@ -17,7 +17,7 @@ from telegram.ext import ContextTypes
 from bot.telegram.handlers_ask import within_rate
 from bot.telegram.render import Rendered, esc, keyboard, paragraph_buttons
 from bot.telegram.render_timeline import alert_html, following_html, timeline_buttons, timeline_html
-from bot.telegram.reply import respond, say, send
+from bot.telegram.reply import pressed, respond, say, send
 from bot.telegram.state import BotState, get_state
 from bot.timeline import AlertBatch, add_follow, build_timeline, due, match_new
 
@@ -100,15 +100,9 @@ def render_timeline(state: BotState, query: str, since: str | None = None) -> Re
 
 async def on_timeline_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """'Timeline: X' under an alert."""
-    query, state = update.callback_query, get_state(context)
-    if query is None:
-        return
-    resolved = state.store.resolve(query.data or "")
-    if resolved is None:
-        await query.answer("This button has expired; use /timeline.")
-        return
-    await query.answer()
-    if await within_rate(update, state):
+    state = get_state(context)
+    resolved = await pressed(update, context, "This button has expired; use /timeline.")
+    if resolved is not None and await within_rate(update, state):
         await respond(update, context, lambda: render_timeline(state, resolved[1]), placeholder="Reading the coverage…")
 
 

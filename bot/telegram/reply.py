@@ -47,6 +47,17 @@ async def send(bot: Bot, chat_id: int, rendered: Rendered, reply_to: int | None 
     return sent
 
 
+async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, expired: str) -> tuple[str, str] | None:
+    """The (kind, payload) behind an inline button, the press acknowledged; None, after telling the
+    user `expired`, when the button is no longer stored."""
+    query = update.callback_query
+    if query is None:
+        return None
+    resolved = get_state(context).store.resolve(query.data or "")
+    await query.answer(None if resolved else expired)
+    return resolved
+
+
 async def say(update: Update, text: str) -> None:
     """A short plain reply (escaped), e.g. a usage hint or a refusal."""
     message = update.effective_message
