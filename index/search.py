@@ -23,10 +23,11 @@ class Filters:
     until: datetime | None = None
     sources: tuple[str, ...] = ()
     article_ids: tuple[str, ...] = ()
+    exclude_ids: tuple[str, ...] = ()  # articles to leave out (eval: "what if the answering article were missing")
 
     @property
     def active(self) -> bool:
-        return bool(self.since or self.until or self.sources or self.article_ids)
+        return bool(self.since or self.until or self.sources or self.article_ids)  # exclude_ids: see search()
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def search(index: Index, query: str, k: int = 8, filters: Filters | None = None,
             notes.append(f"{exc}; {LEXICAL_ONLY}")
     sparse = _bm25(index, query, pool, filters)
     fused = rrf([[(a, n) for a, n, _ in dense], [(a, n) for a, n, _ in sparse]])
+    if filters.exclude_ids:  # a few withheld articles: dropping their keys from the fused ranking is exact enough
+        fused = {key: score for key, score in fused.items() if key[0] not in filters.exclude_ids}
     if boost:
         fused = {key: s + (1.0 / RRF_K if key in boost else 0.0) for key, s in fused.items()}
     ranked = sorted(fused.items(), key=lambda kv: kv[1], reverse=True)[: pool]
@@ -119,6 +122,8 @@ def _where(filters: Filters) -> dict | None:
         clauses.append({"source": {"$in": list(filters.sources)}})
     if filters.article_ids:
         clauses.append({"article_id": {"$in": list(filters.article_ids)}})
+    if filters.exclude_ids:
+        clauses.append({"article_id": {"$nin": list(filters.exclude_ids)}})
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}

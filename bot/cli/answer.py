@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from bot.qa import Answer, Tally, evaluate_one, load_questions
-from bot.render import sources_block
+from bot.render import short_answer_line, sources_block
 from bot.runtime import emit_json, err_console, fail, tz
 from bot.services import Services
 from bot.settings import Settings
@@ -77,8 +77,11 @@ def eval_cmd(
     questions: Annotated[Path, typer.Argument(help="Question set (JSONL: id, question, answers, gold_article_ids).")],
     as_json: Annotated[bool, typer.Option("--json", help="One JSON line per question, then the summary.")] = False,
     k: Annotated[int, typer.Option("-k", min=1, max=50, help="Recall is measured in the top k paragraphs.")] = 5,
+    withhold: Annotated[bool, typer.Option(help="Also ask each question with its gold articles left out "
+                                                "(wrong_when_withheld); doubles the time.")] = True,
 ) -> None:
-    """Measure answer support, citation validity, retrieval recall, abstention and latency."""
+    """Measure support, exact answers, short answers, answer length, precision, abstention, answers
+    with the gold articles withheld, citation validity, retrieval recall and latency."""
     if not questions.exists():
         fail(f"no such question file: {questions}")
     try:
@@ -90,7 +93,7 @@ def eval_cmd(
     with err_console.status("evaluating") as status:
         for n, item in enumerate(items, start=1):
             status.update(f"evaluating {n}/{len(items)}")
-            record = evaluate_one(services.answerer, item, tally, k)
+            record = evaluate_one(services.answerer, item, tally, k, withhold)
             if as_json:
                 sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
     summary = tally.summary(k)
@@ -108,11 +111,16 @@ def _check_question(question: str) -> None:
 
 
 def answer_text(answer: Answer, show_passages: bool = False) -> str:
-    """The answer, its notes, then its numbered sources (with the cited passages if asked)."""
-    parts = [answer.text]
+    """The short answer, the answer, its notes, its sources by article (with the cited passages if
+    asked), then related paragraphs that are not the answer."""
+    parts = [short_answer_line(answer.short_answer.text)] if answer.short_answer else []
+    parts.append(answer.text)
     parts += [f"(note: {n})" for n in answer.notes]
     if answer.citations:
         parts.append("\nSources:\n" + sources_block(answer.citations))
         if show_passages:
             parts += [f"\n[{c.marker}] “{c.text}”" for c in answer.citations]
+    if answer.related:
+        parts.append("\nRelated (not the answer):")
+        parts += [f"  [{r.citation.marker}] “{r.sentence}” — {r.citation.label()}" for r in answer.related]
     return "\n".join(parts)

@@ -17,9 +17,10 @@ from bot.llm import LLMEngine, LLMError
 from bot.qa.extractive import ExtractiveEngine
 from bot.qa.followup import condense
 from bot.qa.memory import Memory, Turn
+from bot.qa.related import Related, related
 from bot.qa.when import window
 from bot.text import names
-from bot.verify import Verified, verify
+from bot.verify import ShortAnswer, Verified, verify
 from index.bm25 import tokenize
 from index.search import Filters, Hit, search
 from index.store import Index
@@ -43,11 +44,15 @@ class Answer:
     latency_ms: int = 0
     entities: list[Entity] = field(default_factory=list)
     retrieved: list[tuple[str, int]] = field(default_factory=list)  # context keys, best first (for eval)
+    short_answer: ShortAnswer | None = None  # the phrase that answers a factoid question, its marker in `citations`
+    related: list[Related] = field(default_factory=list)  # near the question, not the answer; markers follow on
 
     def to_json(self) -> dict:
         return {
-            "question": self.question, "standalone_question": self.standalone, "answer": self.text,
+            "question": self.question, "standalone_question": self.standalone,
+            "short_answer": self.short_answer.to_json() if self.short_answer else None, "answer": self.text,
             "citations": [c.to_json() for c in self.citations], "abstained": self.abstained,
+            "related": [r.to_json() for r in self.related],
             "engine": self.engine, "notes": self.notes, "cut": self.cut, "latency_ms": self.latency_ms,
         }
 
@@ -60,13 +65,15 @@ class Answerer:
         self.index = index
         self.memory = memory
         self.llm = llm
-        self.extractive = ExtractiveEngine(index.embeddings)
+        self.extractive = ExtractiveEngine(index.embeddings, index.catalog)
         self.top_k = top_k
         self.find_entities = find_entities
         self.boost = boost  # callable(question) -> set of paragraph keys naming its actors, or None
 
-    def ask(self, question: str, session: str | None = None, today: date | None = None) -> Answer:
-        """Answer one question (a follow-up when `session` has history); `today` anchors "this week"."""
+    def ask(self, question: str, session: str | None = None, today: date | None = None,
+            withhold: tuple[str, ...] = ()) -> Answer:
+        """Answer one question (a follow-up when `session` has history); `today` anchors "this week";
+        `withhold` leaves articles out as if they were not indexed (for `newsbot eval`)."""
         started = time.perf_counter()
         question = " ".join(question.split())
         history = self.memory.history(session) if (self.memory and session) else []
@@ -75,10 +82,11 @@ class Answerer:
         unknown = self.unknown_names(standalone)
         if unknown:
             notes.append(f"the articles never mention {', '.join(unknown)}")
-        context = [] if unknown else self.retrieve(standalone, history, today or date.today(), notes)
+        context = [] if unknown else self.retrieve(standalone, history, today or date.today(), notes, withhold)
         verified, engine = self._draft_and_verify(standalone, context, notes)
         answer = self._finish(question, standalone, verified, engine, notes)
         answer.retrieved = [h.key for h in context]
+        answer.related = related(standalone, context, {c.key for c in answer.citations}, len(answer.citations) + 1)
         answer.latency_ms = int((time.perf_counter() - started) * 1000)
         if self.memory and session:
             self.memory.add(session, Turn(question, standalone, answer.text,
@@ -87,17 +95,19 @@ class Answerer:
         return answer
 
     def retrieve(self, question: str, history: list[Turn] | None = None, today: date | None = None,
-                 notes: list[str] | None = None) -> list[Hit]:
+                 notes: list[str] | None = None, withhold: tuple[str, ...] = ()) -> list[Hit]:
         """Top paragraphs for the question (within its time window, if it names one), plus the
         previous turn's evidence as extra candidates."""
         boost = self.boost(question) if self.boost else None
         span = window(question, today) if today else None
+        since, until = span if span else (None, None)
         hits = search(self.index, question, k=self.top_k, boost=boost,
-                      filters=Filters(since=span[0], until=span[1]) if span else None, notes=notes)
+                      filters=Filters(since=since, until=until, exclude_ids=withhold), notes=notes)
         if span and not hits:
             if notes is not None:
                 notes.append(f"nothing dated {span[0].date()} to {span[1].date()}; older articles were searched")
-            hits = search(self.index, question, k=self.top_k, boost=boost, notes=notes)
+            hits = search(self.index, question, k=self.top_k, boost=boost, filters=Filters(exclude_ids=withhold),
+                          notes=notes)
         if history:
             have = {h.key for h in hits}
             for article_id, number in history[-1].evidence:
@@ -131,13 +141,13 @@ class Answerer:
             return Verified(), "extractive"
         if self.llm:
             try:
-                verified = verify(self.llm.draft(question, context), context, self.index.embeddings,
-                                  self.index.catalog)
-                return verified, self.llm.name
+                sentences, short = self.llm.draft(question, context)
+                return verify(sentences, context, self.index.embeddings, self.index.catalog, short), self.llm.name
             except LLMError as exc:
                 log.warning("LLM failed, answering extractively: %s", exc)
                 notes.append(f"{exc}; this answer was extracted from the sources instead")
-        return verify(self.extractive.draft(question, context), context), self.extractive.name
+        sentences, short = self.extractive.draft(question, context)
+        return verify(sentences, context, short=short), self.extractive.name
 
     def _finish(self, question: str, standalone: str, verified: Verified, engine: str, notes: list[str]) -> Answer:
         if verified.cut:
@@ -146,4 +156,4 @@ class Answerer:
             return Answer(question, standalone, ABSTAIN_TEXT, [], True, engine, notes, verified.cut)
         entities = self.find_entities(standalone) + self.find_entities(verified.text())
         return Answer(question, standalone, verified.text(), verified.citations, False, engine, notes,
-                      verified.cut, entities=entities)
+                      verified.cut, entities=entities, short_answer=verified.short)

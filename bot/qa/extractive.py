@@ -1,92 +1,49 @@
 """The extractive engine: picks and cites source sentences; it never writes a word of its own.
 
-Each candidate sentence (from the retrieved paragraphs) is scored by meaning (embedding
-similarity to the question), term overlap, the question's type (who / where / when /
-how many → people, places, dates, numbers) and retrieval rank. Below a relevance
-threshold calibrated on dev questions the engine abstains.
+Every sentence of the top retrieved paragraphs (split, and its entities typed, by the ingest-time
+spaCy pass when the catalog has it) gets the fitted ranker's probability that it answers the
+question (bot/qa/ranker.py). Below the fitted bar the engine abstains. A further sentence joins only
+when it clears a bar of its own, holds the question's terms or the answer's type, and adds something
+new: one good sentence is the answer, not the first of three. For a factoid question the typed phrase
+of the best sentence is the short answer.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
-from bot.text import (
-    content_words,
-    fold,
-    head_terms,
-    names,
-    numbers,
-    question_terms,
-    sentences,
-    term_coverage,
-)
-from bot.verify import DraftSentence
-from index.bm25 import tokenize
+from bot.qa.features import FEATURES, Candidate, Question, lexical, relative, typed, with_similarity
+from bot.qa.ranker import Ranker
+from bot.qa.short import short_answer
+from bot.spans import sentences_of
+from bot.text import content_words
+from bot.verify import DraftSentence, ShortAnswer
 from index.search import Hit
 
-# Calibrated with `newsbot eval` on rtqa-dev plus bench/data/unanswerable.jsonl (see the issue note).
-ABSTAIN_BELOW = 0.42
-MIN_TERM_COVERAGE = 0.25  # share of the question's terms the answering paragraph (with title) must contain
-MAX_SENTENCES = 3
-SECOND_SENTENCE_RATIO = 0.6  # a further sentence must score this close to the best one
 CANDIDATE_PARAGRAPHS = 8
+MIN_WORDS = 4  # shorter "sentences" are headings, datelines, credits
+MAX_SENTENCES = 3
+MAX_EMBEDDED = 16  # sentences embedded per question, chosen by the lexical model (latency: ~5 ms each)
+MIN_NEW_WORDS = 3  # a further sentence must add this many content words the answer does not have yet
 EMBEDDING_CACHE_SIZE = 20_000  # sentence vectors kept (~30 MB)
-MAX_EMBEDDED = 16  # sentences embedded per question (latency: ~5 ms each here)
-
-_WHEN = re.compile(r"\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|"
-                   r"january|february|march|april|may|june|july|august|september|october|november|"
-                   r"december|\d{4}|week|month|morning|evening|night)\b", re.IGNORECASE)
-_WHERE = re.compile(r"\b(in|at|near|from|to|outside|inside)\s+(the\s+)?[A-Z]")
-_SAID = re.compile(r"\b(said|says|told|demanded|demands|called|urged|warned|announced|asked|added)\b")
+# Kinds of question whose answer is always a typed span: a sentence without one cannot answer them
+# ("Which company bought the Eiffel Tower?" is not answered by "The Eiffel Tower is now 20 feet taller").
+# "Which holiday/condiment/product…" (kind "name") is often answered by a common noun, so it is not here.
+TYPED_KINDS = frozenset({"person", "org", "place", "when", "number", "duration"})
 
 
 @dataclass(frozen=True)
-class Candidate:
-    """A sentence of a retrieved paragraph with its context number and score."""
+class Scored:
+    """The shortlisted candidates of one question with their features and probabilities."""
 
-    text: str
-    marker: int
-    rank: int
-    score: float = 0.0
-
-
-def question_type(question: str) -> str:
-    """who | where | when | number | quote | other, from the question's wording."""
-    q = question.lower()
-    if re.search(r"\bhow (many|much|long|old|far)\b|\bwhat (percentage|number|amount)\b", q):
-        return "number"
-    if re.match(r"\s*(who|whom|whose)\b", q) or re.search(r"\bwhich (person|man|woman|company|country)", q):
-        return "who"
-    if re.match(r"\s*where\b", q):
-        return "where"
-    if re.search(r"\b(which|what) (\w+ )?(country|city|state|company|team|airline|university|school|"
-                 r"platform|brand|network|party|organi[sz]ation|group|agency|nation|club|firm)\b", q):
-        return "who"  # the answer is a name
-    if re.match(r"\s*when\b", q) or "what date" in q or "what day" in q:
-        return "when"
-    if re.search(r"\b(say|said|tell|told|demand|want|ask)\b", q):
-        return "quote"
-    return "other"
-
-
-def type_bonus(kind: str, sentence: str, question: str) -> float:
-    """1.0 when the sentence holds the kind of fact the question asks for (and not only the question's own)."""
-    if kind == "number":
-        return 1.0 if numbers(sentence) - numbers(question) else 0.0
-    if kind == "who":
-        return 1.0 if names(sentence) - names(question) else 0.0
-    if kind == "where":
-        return 1.0 if _WHERE.search(sentence) else 0.0
-    if kind == "when":
-        return 1.0 if _WHEN.search(sentence) else 0.0
-    if kind == "quote":
-        return 1.0 if ('"' in sentence or "“" in sentence or _SAID.search(sentence)) else 0.3
-    return 0.5
+    question: Question
+    candidates: list[Candidate]
+    rows: np.ndarray
+    probabilities: np.ndarray
 
 
 class ExtractiveEngine:
@@ -94,11 +51,64 @@ class ExtractiveEngine:
 
     name = "extractive"
 
-    def __init__(self, embeddings, abstain_below: float = ABSTAIN_BELOW) -> None:
+    def __init__(self, embeddings, catalog=None, ranker: Ranker | None = None) -> None:
         self.embeddings = embeddings
-        self.abstain_below = abstain_below
+        self.catalog = catalog  # for the stored sentence and entity offsets; None splits by rule
+        self._ranker = ranker  # loaded on first use: bench/fit_answers.py featurises before any fit exists
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self._cache_lock = threading.Lock()  # the Telegram bot answers on several threads
+
+    @property
+    def ranker(self) -> Ranker:
+        if self._ranker is None:
+            self._ranker = Ranker.fitted()
+        return self._ranker
+
+    def draft(self, question: str, context: list[Hit]) -> tuple[list[DraftSentence], ShortAnswer | None]:
+        """1–3 cited sentences answering `question` and the short answer (or None); [] to abstain."""
+        return choose(self.score(question, context), self.ranker)
+
+    def score(self, question: str, context: list[Hit]) -> Scored:
+        """Candidates worth embedding (by the lexical model), with the full model's probabilities."""
+        q, cands, rows = self.candidates(question, context)
+        if not cands:
+            return Scored(q, [], np.zeros((0, len(FEATURES))), np.zeros(0))
+        keep = np.argsort(-self.ranker.lexical.probability(rows), kind="stable")[:MAX_EMBEDDED]
+        cands, rows = [cands[i] for i in keep], rows[keep]
+        rows = with_similarity(rows, self.similarities(question, cands))
+        return Scored(q, cands, rows, self.ranker.full.probability(rows))
+
+    def candidates(self, question: str, context: list[Hit]) -> tuple[Question, list[Candidate], np.ndarray]:
+        """Every sentence of the top paragraphs with its lexical features (similarity left 0)."""
+        q, cands, typed_markers, paragraphs = self.split(question, context)
+        return q, cands, featurise(q, cands, typed_markers, paragraphs)
+
+    def split(self, question: str, context: list[Hit]) -> tuple[Question, list[Candidate], set[int], int]:
+        """The candidate sentences of the top paragraphs, the markers of paragraphs holding a span of
+        the expected type, and how many paragraphs were read."""
+        q = Question.parse(question)
+        top = context[:CANDIDATE_PARAGRAPHS]
+        stored = self.catalog.annotations([h.key for h in top]) if self.catalog is not None else {}
+        cands: list[Candidate] = []
+        typed_markers: set[int] = set()
+        for marker, hit in enumerate(top, 1):
+            sentences = sentences_of(hit.text, stored.get(hit.key))
+            if any(typed(q, s) for s in sentences):
+                typed_markers.add(marker)
+            cands += [Candidate(s, marker, hit) for s in sentences if len(s.text.split()) >= MIN_WORDS]
+        return q, cands, typed_markers, len(top)
+
+    def similarities(self, question: str, cands: list[Candidate]) -> np.ndarray:
+        """Cosine similarity of the question with each candidate's sentence, its sentence after the
+        article title, and its paragraph after the title (one row per candidate)."""
+        paragraphs = list(dict.fromkeys(f"{c.hit.title}. {c.hit.text}" for c in cands))
+        texts = [question, *[c.text for c in cands], *[f"{c.hit.title}. {c.text}" for c in cands], *paragraphs]
+        vectors = self._embed(texts)
+        sims = vectors[1:] @ vectors[0]
+        n = len(cands)
+        by_paragraph = dict(zip(paragraphs, sims[2 * n:], strict=True))
+        return np.column_stack([sims[:n], sims[n:2 * n],
+                                [by_paragraph[f"{c.hit.title}. {c.hit.text}"] for c in cands]])
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         """Embed texts, reusing vectors of sentences seen before (popular paragraphs recur across questions)."""
@@ -114,89 +124,46 @@ class ExtractiveEngine:
                 self._cache.popitem(last=False)
             return np.stack([self._cache[t] for t in texts])
 
-    def draft(self, question: str, context: list[Hit]) -> list[DraftSentence]:
-        """1–3 cited sentences answering `question`, or [] to abstain."""
-        terms, heads = question_terms(question), head_terms(question)
-        # A sentence whose paragraph lacks most of the question's terms, or the very thing it asks for
-        # ("population" in "what is the population of X"), is about something near the question,
-        # not the question itself: it may not answer, however similar it sounds.
-        ranked = [c for c in self.rank(question, context)
-                  if term_coverage(terms, _words(context[c.marker - 1])) >= MIN_TERM_COVERAGE
-                  and term_coverage(heads, _words(context[c.marker - 1])) == 1.0
-                  and _years_match(question, context[c.marker - 1])]
-        if not ranked or ranked[0].score < self.abstain_below:
-            return []
-        chosen = [ranked[0]]
-        for cand in ranked[1:]:
-            if len(chosen) == MAX_SENTENCES or cand.score < ranked[0].score * SECOND_SENTENCE_RATIO:
-                break
-            if not any(_redundant(cand.text, c.text) for c in chosen):
-                chosen.append(cand)
-        return [DraftSentence(c.text, (c.marker,)) for c in chosen]
 
-    def rank(self, question: str, context: list[Hit]) -> list[Candidate]:
-        """Sentences of the top paragraphs, best first (only the lexically likeliest are embedded)."""
-        cands = [Candidate(s, marker, marker) for marker, hit in enumerate(context[:CANDIDATE_PARAGRAPHS], 1)
-                 for s in sentences(hit.text) if len(s.split()) >= 4]
-        if not cands:
-            return []
-        q_words, kind, q_names = content_words(question), question_type(question), names(question)
-
-        def score(cand: Candidate, sem: float) -> Candidate:
-            hit = context[cand.marker - 1]
-            return replace(cand, score=self._score(cand, sem, hit, q_words, q_names, kind, question))
-
-        # Embedding dominates latency; a neutral-similarity first pass picks which sentences earn it.
-        shortlist = sorted((score(c, 0.5) for c in cands), key=lambda c: c.score, reverse=True)[:MAX_EMBEDDED]
-        vectors = self._embed([question, *[c.text for c in shortlist]])
-        semantic = vectors[1:] @ vectors[0]
-        scored = [score(c, float(sem)) for c, sem in zip(shortlist, semantic, strict=True)]
-        return sorted(scored, key=lambda c: c.score, reverse=True)
-
-    @staticmethod
-    def _score(cand: Candidate, sem: float, hit: Hit, q_words: set[str], q_names: set[str], kind: str,
-               question: str) -> float:
-        words = content_words(cand.text)
-        context_words = words | content_words(hit.title) | content_words(hit.text)
-        overlap = len(q_words & words) / len(q_words) if q_words else 0.0
-        context_overlap = len(q_words & context_words) / len(q_words) if q_words else 0.0
-        # Names the question asks about must appear in the paragraph or its title, or it is off-topic.
-        where = fold(f"{hit.title} {hit.text}")
-        named = sum(all(w in where for w in n.split()) for n in q_names) / len(q_names) if q_names else 1.0
-        novelty = 1.0 if words - q_words else 0.0  # restating the question answers nothing
-        near = proximity(cand.text, q_names, q_words)
-        # A number the question states (a year, an amount) that the paragraph lacks: likely another event.
-        unmatched_numbers = 0.8 if numbers(question) - numbers(f"{hit.title} {hit.text}") else 1.0
-        evidence = (0.45 * sem + 0.2 * overlap + 0.15 * context_overlap + 0.1 * type_bonus(kind, cand.text, question)
-                    + 0.05 * named + 0.05 * novelty + 0.1 * near)
-        return unmatched_numbers * evidence * (1.0 - 0.04 * (cand.rank - 1)) - 0.15 * (1.0 - named)
+def featurise(q: Question, cands: list[Candidate], typed_markers: set[int], paragraphs: int) -> np.ndarray:
+    """The lexical feature rows of the candidates (similarity columns 0)."""
+    if not cands:
+        return np.zeros((0, len(FEATURES)))
+    return relative(np.array([lexical(q, c, paragraphs, c.marker in typed_markers) for c in cands]))
 
 
-def proximity(sentence: str, q_names: set[str], q_words: set[str], window: int = 4) -> float:
-    """1.0 when a name from the question stands right before another question word ("Valdoria demanded")."""
-    tokens = tokenize(sentence)
-    name_tokens = {t for n in q_names for t in tokenize(n)}
-    others = q_words - name_tokens
-    for i, token in enumerate(tokens):
-        if token in name_tokens and others & set(tokens[i + 1:i + 1 + window]):
-            return 1.0
-    return 0.0
+def ranked(scored: Scored, ranker: Ranker) -> list[int]:
+    """Candidate indices, best first by the ordering model; for a question whose answer is a typed
+    span (how long, who, where, when, how many), only the sentences that hold one."""
+    order = [int(i) for i in np.argsort(-ranker.order.score(scored.rows), kind="stable")]
+    if scored.question.expect.kind in TYPED_KINDS:
+        order = [i for i in order if typed(scored.question, scored.candidates[i].sentence)]
+    return order
 
 
-_YEAR = re.compile(r"\b(19|20)\d\d\b")
-
-
-def _years_match(question: str, hit: Hit) -> bool:
-    """A year the question names must be the article's year or appear in the paragraph or title."""
-    asked = {m.group(0) for m in _YEAR.finditer(question)}
-    have = {m.group(0) for m in _YEAR.finditer(f"{hit.title} {hit.text}")}
-    if hit.published:
-        have.add(str(hit.published.year))
-    return asked <= have
-
-
-def _words(hit: Hit) -> set[str]:
-    return content_words(hit.title) | content_words(hit.text)
+def choose(scored: Scored, ranker: Ranker) -> tuple[list[DraftSentence], ShortAnswer | None]:
+    """The best sentence if it clears the answering bar, then only further sentences that answer on their own."""
+    probs, cands, q = scored.probabilities, scored.candidates, scored.question
+    order = ranked(scored, ranker)
+    if not order or probs[order[0]] < ranker.bar(q.expect.factoid):
+        return [], None
+    chosen = [cands[order[0]]]
+    phrase = short_answer(q, chosen[0].sentence)
+    known = set(q.words) | content_words(chosen[0].text)
+    overlap = FEATURES.index("overlap")
+    # A factoid's short answer is the answer and its sentence says where it comes from: another
+    # outlet saying the same adds words, not an answer.
+    for i in order[1:] if phrase is None else []:
+        cand = cands[i]
+        if len(chosen) == MAX_SENTENCES or probs[i] < ranker.extra_at:
+            break
+        on_topic = typed(q, cand.sentence) if q.expect.factoid else scored.rows[i, overlap] > 0
+        new = content_words(cand.text) - known
+        if on_topic and len(new) >= MIN_NEW_WORDS and not any(_redundant(cand.text, c.text) for c in chosen):
+            chosen.append(cand)
+            known |= new
+    return ([DraftSentence(c.text, (c.marker,)) for c in chosen],
+            ShortAnswer(phrase, chosen[0].marker) if phrase else None)
 
 
 def _redundant(a: str, b: str) -> bool:

@@ -105,7 +105,8 @@ def render_answer(state: BotState, question: str, session: str) -> Rendered:
     answer = state.services.answerer.ask(question, session=session)
     summaries = summary_buttons(answer.citations, state.store)
     follow = question_buttons(follow_ups(state, answer), state.store)
-    return Rendered(answer_html(answer), keyboard(paragraph_buttons(answer.citations, state.store), summaries, follow))
+    shown = answer.citations + [r.citation for r in answer.related]  # related paragraphs get buttons too
+    return Rendered(answer_html(answer), keyboard(paragraph_buttons(shown, state.store), summaries, follow))
 
 
 def follow_ups(state: BotState, answer) -> list[tuple[str, str]]:

@@ -16,10 +16,11 @@ from typing import Protocol
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 
 from bot.citations import Citation
+from bot.render import by_article, markers_label, paragraph_label, short_answer_line
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # answers cite many links: no preview card for the first
 MAX_URL = 1000  # longer links are shown as text only: they would crowd a message's 4,096 characters
-BUTTONS_PER_ROW = 6
+BUTTONS_PER_ROW = 4  # "[1] ¶12" is wider than "¶1"
 MAX_PARAGRAPH_BUTTONS = 12
 _MARKER = re.compile(r"\[(\d{1,4})\]")
 
@@ -61,28 +62,35 @@ def with_markers(text: str, citations: Iterable[Citation]) -> str:
     return esc(text) + ("".join(f" [{m}]" for m in missing) if missing else "")
 
 
-def citation_line(c: Citation) -> str:
-    """'[1] Title — Outlet, 2026-11-24, ¶4' with the title linked to the article."""
-    outlet = esc(c.source or "unknown outlet")
-    return f"[{c.marker}] {link(c.url, c.title)} — {outlet}, {day(c.published)}, ¶{c.paragraph}"
+def article_line(group: Sequence[Citation]) -> str:
+    """'Title — Outlet, 2026-11-24: [1] ¶4 · [3] ¶7' with the title linked to the article."""
+    first = group[0]
+    outlet = esc(first.source or "unknown outlet")
+    return f"{link(first.url, first.title)} — {outlet}, {day(first.published)}: {markers_label(group)}"
 
 
 def sources_html(citations: Sequence[Citation]) -> str:
-    """The compact sources block, one line per marker."""
-    seen: dict[int, Citation] = {}
-    for c in citations:
-        seen.setdefault(c.marker, c)
-    if not seen:
+    """The compact sources block, one line per article."""
+    groups = by_article(citations)
+    if not groups:
         return ""
-    return "<b>Sources</b>\n" + "\n".join(citation_line(seen[m]) for m in sorted(seen))
+    return "<b>Sources</b>\n" + "\n".join(article_line(g) for g in groups)
 
 
 def answer_html(answer) -> str:  # bot.qa.Answer
-    """The answer with its [n] markers, notes in italics, then the sources block."""
-    parts = [esc(answer.text)]
+    """The short answer in bold, the answer with its [n] markers, notes in italics, the sources block,
+    then related paragraphs (cited, but not the answer)."""
+    head = f"<b>{esc(short_answer_line(answer.short_answer.text))}</b>\n" if answer.short_answer else ""
+    parts = [head + esc(answer.text)]
     parts += [f"<i>Note: {esc(note)}</i>" for note in answer.notes]
     if answer.citations:
         parts.append(sources_html(answer.citations))
+    related = getattr(answer, "related", None) or []
+    if related:
+        parts.append("<b>Related</b> (not the answer)\n" + "\n".join(
+            f"[{r.citation.marker}] “{esc(r.sentence)}” — {link(r.citation.url, r.citation.title)}, "
+            f"{esc(r.citation.source or 'unknown outlet')}, {day(r.citation.published)}, ¶{r.citation.paragraph}"
+            for r in related))
     return "\n\n".join(parts)
 
 
@@ -98,11 +106,12 @@ def paragraph_html(title: str, source: str | None, published, number: int, text:
 
 # -- keyboards -----------------------------------------------------------------------------
 def paragraph_buttons(citations: Sequence[Citation], store: CallbackMaker) -> list[list[InlineKeyboardButton]]:
-    """'¶1', '¶2'… buttons that show the cited paragraph (callback 'p:<article_id>:<n>')."""
+    """'[1] ¶5', '[2] ¶2'… buttons (marker and paragraph) that show the cited paragraph
+    (callback 'p:<article_id>:<n>')."""
     seen: dict[int, Citation] = {}
     for c in citations:
         seen.setdefault(c.marker, c)
-    buttons = [InlineKeyboardButton(f"¶{m}", callback_data=store.callback_data(
+    buttons = [InlineKeyboardButton(paragraph_label(seen[m]), callback_data=store.callback_data(
         "p", f"{seen[m].article_id}:{seen[m].paragraph}")) for m in sorted(seen)[:MAX_PARAGRAPH_BUTTONS]]
     return [buttons[i:i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
 

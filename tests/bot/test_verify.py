@@ -1,6 +1,8 @@
 from datetime import UTC, datetime
 
-from bot.verify import DraftSentence, unsupported_reason, verify
+import pytest
+
+from bot.verify import DraftSentence, ShortAnswer, unsupported_reason, verify
 from index.search import Hit
 
 P1 = ('Foreign Minister Selin Aydar said on Monday that "nobody in this room expects a peace treaty by Friday," '
@@ -57,3 +59,28 @@ def test_citing_the_wrong_paragraph_is_cut():
 
 def test_verbatim_extracts_pass():
     assert unsupported_reason(P2, [P2]) is None
+
+
+# -- short answers -----------------------------------------------------------------------------------
+def test_a_verbatim_short_answer_is_kept_with_its_marker_renumbered():
+    draft = [DraftSentence("Storm Idra cut power to 120,000 homes across the Tarsen Islands on Monday night.", (2,))]
+    v = verify(draft, _ctx(), short=ShortAnswer("120,000 homes", 2))
+    assert v.short == ShortAnswer("120,000 homes", 1) and not v.cut
+
+
+@pytest.mark.parametrize(("short", "reason"), [
+    (ShortAnswer("130,000 homes", 2), "not verbatim in the sentence"),
+    (ShortAnswer("40 detained sailors", 1), "which no kept sentence cites"),
+    (ShortAnswer("Storm Idra cut power to 120,000 homes across the Tarsen Islands on Monday", 2), "more than"),
+])
+def test_a_short_answer_that_is_not_verbatim_in_its_cited_sentence_is_cut(short, reason):
+    draft = [DraftSentence("Storm Idra cut power to 120,000 homes across the Tarsen Islands on Monday night.", (2,))]
+    v = verify(draft, _ctx(), short=short)
+    assert v.short is None and v.sentences
+    assert v.cut[-1]["kind"] == "short_answer" and reason in v.cut[-1]["reason"]
+
+
+def test_a_short_answer_in_a_paraphrase_but_not_in_the_paragraph_is_cut():
+    draft = [DraftSentence("Power went out in 120,000 homes on the Tarsen Islands.", (2,))]
+    v = verify(draft, _ctx(), short=ShortAnswer("Power went out", 2))
+    assert v.short is None and "cited paragraph" in v.cut[-1]["reason"]

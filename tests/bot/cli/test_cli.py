@@ -29,10 +29,19 @@ def test_ingest_search_stats_round_trip_with_json(data_dir):
 def test_ask_json_has_the_documented_shape(data_dir):
     run("ingest", str(EXAMPLES / "articles"))
     payload = json.loads(run("ask", "How many prisoners were exchanged?", "--json").stdout)
-    assert {"answer", "citations", "abstained", "engine", "notes", "latency_ms"} <= payload.keys()
+    assert {"short_answer", "answer", "citations", "abstained", "related", "engine", "notes",
+            "latency_ms"} <= payload.keys()
     citation = payload["citations"][0]
     assert {"marker", "article_id", "title", "url", "source", "published", "paragraph", "text"} == citation.keys()
     assert "65" in payload["answer"]
+    short = payload["short_answer"]
+    assert short.keys() == {"text", "marker"} and "65" in short["text"]
+    assert short["text"] in payload["citations"][short["marker"] - 1]["text"]
+    for related in payload["related"]:
+        assert {"marker", "article_id", "paragraph", "text", "sentence"} <= related.keys()
+        assert related["sentence"].rstrip("…") in related["text"]
+    unanswered = json.loads(run("ask", "What is the capital of Australia?", "--json").stdout)
+    assert unanswered["abstained"] and unanswered["short_answer"] is None
 
 
 def test_ask_in_terminal_lists_numbered_sources(data_dir):
@@ -68,6 +77,21 @@ def test_eval_prints_one_line_per_question_then_a_summary(data_dir, tmp_path):
     assert {"id", "question", "answer", "citations", "abstained", "latency_ms"} <= records[0].keys()
     assert summary["citation_validity"] == 1.0 and summary["answer_support"] == 1.0
     assert summary["retrieval_recall@5"] == 1.0 and summary["abstention_on_unanswerable"] == 1.0
+
+
+def test_eval_reports_what_a_reader_gets(data_dir, tmp_path):
+    run("ingest", str(EXAMPLES / "articles"))
+    qs = tmp_path / "q.jsonl"
+    lines = (EXAMPLES / "questions.jsonl").read_text().splitlines()[2:3]  # how many prisoners
+    lines += (EXAMPLES / "unanswerable.jsonl").read_text().splitlines()[:2]
+    qs.write_text("\n".join(lines))
+    out = run("eval", str(qs), "--json").stdout.strip().splitlines()
+    records, summary = [json.loads(x) for x in out[:-1]], json.loads(out[-1])["summary"]
+    assert summary["answer_support"] == 1.0 and summary["precision"] == 1.0 and summary["exact"] == 1.0
+    assert summary["median_answer_words"] <= 40 and summary["abstention_on_unanswerable"] == 1.0
+    assert summary["short_answer_given"] == 1.0 and summary["short_answer_match"] == 1.0
+    assert "withheld" in records[0]  # asked again without its gold articles
+    assert summary["wrong_when_withheld"] is not None and summary["citation_validity"] == 1.0
 
 
 def test_unknown_command_is_a_usage_error(data_dir):

