@@ -313,7 +313,7 @@ def write(ranker: Ranker, figures: dict, path: Path) -> None:
         f"FEATURES = (\n{names},\n)\n"
         f"LEXICAL = {model(ranker.lexical)}\n"
         f"FULL = {model(ranker.full)}\n"
-        f"ORDER = {model(ranker.order)}\n"
+        f'ORDER = {{"coef": {numbers(ranker.order.coef)}}}  # standardised like FULL\n'
         f"ANSWER_AT = {ranker.answer_at:.3f}\n"
         f"OPEN_AT = {ranker.open_at:.3f}\n"
         f"EXTRA_AT = {ranker.extra_at:.3f}\n", encoding="utf-8")

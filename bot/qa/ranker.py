@@ -63,5 +63,6 @@ class Ranker:
         """The weights `bench/fit_answers.py` wrote; refuses weights fitted on other features."""
         if tuple(fitted.FEATURES) != FEATURES:
             raise RuntimeError("bot/qa/fitted.py was fitted on other features: run bench/fit_answers.py")
-        return cls(Logistic.from_dict(fitted.LEXICAL), Logistic.from_dict(fitted.FULL),
-                   Logistic.from_dict(fitted.ORDER), fitted.ANSWER_AT, fitted.OPEN_AT, fitted.EXTRA_AT)
+        order = Logistic.from_dict({**fitted.FULL, "coef": fitted.ORDER["coef"], "bias": 0.0})  # FULL's scaling
+        return cls(Logistic.from_dict(fitted.LEXICAL), Logistic.from_dict(fitted.FULL), order,
+                   fitted.ANSWER_AT, fitted.OPEN_AT, fitted.EXTRA_AT)
