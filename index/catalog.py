@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -278,6 +278,11 @@ class Catalog:
         """Whether a tokenized word (`index.bm25.tokenize`) occurs in any indexed paragraph."""
         with self.lock:
             return lexical.knows(self.conn, token)
+
+    def idf(self, tokens: Iterable[str]) -> dict[str, float]:
+        """BM25 idf of each tokenized word over the indexed paragraphs: how much finding it tells."""
+        with self.lock:
+            return lexical.idf(self.conn, tokens)
 
     def lexical_empty(self) -> bool:
         """True before any paragraph is indexed."""

@@ -157,7 +157,7 @@ def query(conn: sqlite3.Connection, text: str, k: int, since_ts: int | None = No
     if not present or k <= 0:
         return []
     docs, total = conn.execute("SELECT docs, tokens FROM lexical_stats").fetchone()
-    idf = {t: math.log(1 + (docs - min(df[t], docs) + 0.5) / (df[t] + 0.5)) for t in present}  # always > 0
+    idf = {t: _idf(docs, df[t]) for t in present}
     allowed = _allowed(conn, since_ts, until_ts, sources, article_ids)
     candidates = _candidates(conn, present, df, idf, allowed, max(CANDIDATES, k))
     if not len(candidates):
@@ -214,6 +214,16 @@ def _allowed(conn: sqlite3.Connection, since_ts: int | None, until_ts: int | Non
         return None
     listed = conn.execute(f"SELECT group_concat(k.id) FROM lexical_keys k WHERE 1 {clauses}", params).fetchone()[0]
     return np.array(listed.split(","), dtype=np.int64) if listed else np.empty(0, dtype=np.int64)
+
+
+def idf(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
+    """BM25's idf of each tokenized term over the indexed paragraphs (a term no paragraph holds gets the highest)."""
+    docs = conn.execute("SELECT docs FROM lexical_stats").fetchone()[0]
+    return {t: _idf(docs, _doc_frequency(conn, t)) for t in set(terms)}
+
+
+def _idf(docs: int, df: int) -> float:
+    return math.log(1 + (docs - min(df, docs) + 0.5) / (df + 0.5))  # always > 0
 
 
 def _doc_frequency(conn: sqlite3.Connection, term: str) -> int:

@@ -1,11 +1,12 @@
 """The extractive engine: picks and cites source sentences; it never writes a word of its own.
 
 Every sentence of the top retrieved paragraphs (split, and its entities typed, by the ingest-time
-spaCy pass when the catalog has it) gets the fitted ranker's probability that it answers the
-question (bot/qa/ranker.py). Below the fitted bar the engine abstains. A further sentence joins only
-when it clears a bar of its own, holds the question's terms or the answer's type, and adds something
-new: one good sentence is the answer, not the first of three. For a factoid question the typed phrase
-of the best sentence is the short answer.
+spaCy pass when the catalog has it) is featurised (bot/qa/features.py); the fitted ordering model
+ranks them and the answerability model says how likely the best one is to answer (bot/qa/ranker.py).
+Below the fitted bar the engine abstains. A further sentence joins only when it clears a bar of its
+own, holds the question's terms or the answer's type, and adds something new: one good sentence is
+the answer, not the first of three. For a factoid question the typed phrase of the best sentence is
+the short answer.
 """
 
 from __future__ import annotations
@@ -33,12 +34,16 @@ EMBEDDING_CACHE_SIZE = 20_000  # sentence vectors kept (~30 MB)
 # Kinds of question whose answer is always a typed span: a sentence without one cannot answer them
 # ("Which company bought the Eiffel Tower?" is not answered by "The Eiffel Tower is now 20 feet taller").
 # "Which holiday/condiment/product…" (kind "name") is often answered by a common noun, so it is not here.
+MIN_TERM_COVERAGE = 0.25  # share of the question's key terms the answering paragraph (with title) must hold
+_COVERAGE, _HEAD, _YEARS, _PROXIMITY = (FEATURES.index(name)
+                                        for name in ("term_coverage", "head_coverage", "years_missing", "proximity"))
 TYPED_KINDS = frozenset({"person", "org", "place", "when", "number", "duration"})
 
 
 @dataclass(frozen=True)
 class Scored:
-    """The shortlisted candidates of one question with their features and probabilities."""
+    """The shortlisted candidates of one question with their features and the probability that
+    answering with each would be right."""
 
     question: Question
     candidates: list[Candidate]
@@ -69,14 +74,14 @@ class ExtractiveEngine:
         return choose(self.score(question, context), self.ranker)
 
     def score(self, question: str, context: list[Hit]) -> Scored:
-        """Candidates worth embedding (by the lexical model), with the full model's probabilities."""
+        """Candidates worth embedding (by the lexical model), with their answerability."""
         q, cands, rows = self.candidates(question, context)
         if not cands:
             return Scored(q, [], np.zeros((0, len(FEATURES))), np.zeros(0))
-        keep = np.argsort(-self.ranker.lexical.probability(rows), kind="stable")[:MAX_EMBEDDED]
+        keep = np.argsort(-self.ranker.lexical.score(rows), kind="stable")[:MAX_EMBEDDED]
         cands, rows = [cands[i] for i in keep], rows[keep]
         rows = with_similarity(rows, self.similarities(question, cands))
-        return Scored(q, cands, rows, self.ranker.full.probability(rows))
+        return Scored(q, cands, rows, self.ranker.answerable(rows, q.expect.factoid))
 
     def candidates(self, question: str, context: list[Hit]) -> tuple[Question, list[Candidate], np.ndarray]:
         """Every sentence of the top paragraphs with its lexical features (similarity left 0)."""
@@ -86,7 +91,7 @@ class ExtractiveEngine:
     def split(self, question: str, context: list[Hit]) -> tuple[Question, list[Candidate], set[int], int]:
         """The candidate sentences of the top paragraphs, the markers of paragraphs holding a span of
         the expected type, and how many paragraphs were read."""
-        q = Question.parse(question)
+        q = Question.parse(question, self.catalog.idf if self.catalog is not None else None)
         top = context[:CANDIDATE_PARAGRAPHS]
         stored = self.catalog.annotations([h.key for h in top]) if self.catalog is not None else {}
         cands: list[Candidate] = []
@@ -95,7 +100,8 @@ class ExtractiveEngine:
             sentences = sentences_of(hit.text, stored.get(hit.key))
             if any(typed(q, s) for s in sentences):
                 typed_markers.add(marker)
-            cands += [Candidate(s, marker, hit) for s in sentences if len(s.text.split()) >= MIN_WORDS]
+            cands += [Candidate(s, marker, hit, sentences[i - 1].text if i else "")
+                      for i, s in enumerate(sentences) if len(s.text.split()) >= MIN_WORDS]
         return q, cands, typed_markers, len(top)
 
     def similarities(self, question: str, cands: list[Candidate]) -> np.ndarray:
@@ -136,6 +142,12 @@ def ranked(scored: Scored, ranker: Ranker) -> list[int]:
     """Candidate indices, best first by the ordering model; for a question whose answer is a typed
     span (how long, who, where, when, how many), only the sentences that hold one."""
     order = [int(i) for i in np.argsort(-ranker.order.score(scored.rows), kind="stable")]
+    # A sentence whose paragraph lacks most of the question's terms, the very thing it asks for
+    # ("population" in "what is the population of X") or the year it names is about something near
+    # the question, not the question itself: it may not answer, however similar it sounds.
+    rows = scored.rows
+    order = [i for i in order if rows[i, _COVERAGE] >= MIN_TERM_COVERAGE and rows[i, _HEAD] == 1.0
+             and rows[i, _YEARS] == 0.0]
     if scored.question.expect.kind in TYPED_KINDS:
         order = [i for i in order if typed(scored.question, scored.candidates[i].sentence)]
     return order
@@ -145,27 +157,31 @@ def choose(scored: Scored, ranker: Ranker) -> tuple[list[DraftSentence], ShortAn
     """The best sentence if it clears the answering bar, then only further sentences that answer on their own."""
     probs, cands, q = scored.probabilities, scored.candidates, scored.question
     order = ranked(scored, ranker)
-    if not order or probs[order[0]] < ranker.bar(q.expect.factoid):
+    if not order or probs[order[0]] < ranker.answer_at:
         return [], None
     chosen = [cands[order[0]]]
     phrase = short_answer(q, chosen[0].sentence)
     known = set(q.words) | content_words(chosen[0].text)
     overlap = FEATURES.index("overlap")
-    # A factoid's short answer is the answer and its sentence says where it comes from: another
-    # outlet saying the same adds words, not an answer.
-    for i in order[1:] if phrase is None else []:
+    for i in order[1:]:
         cand = cands[i]
-        if len(chosen) == MAX_SENTENCES or probs[i] < ranker.extra_at:
+        if len(chosen) == MAX_SENTENCES:
             break
+        if probs[i] < ranker.extra_at:
+            continue
         on_topic = typed(q, cand.sentence) if q.expect.factoid else scored.rows[i, overlap] > 0
+        # When the first sentence has the question's name doing the asked thing ("Valdoria demanded"),
+        # a further one must too: "the Kestrelian delegation demanded … that Valdoria pay" is another's demand.
+        on_topic = on_topic and scored.rows[i, _PROXIMITY] >= scored.rows[order[0], _PROXIMITY]
         new = content_words(cand.text) - known
-        if on_topic and len(new) >= MIN_NEW_WORDS and not any(_redundant(cand.text, c.text) for c in chosen):
+        if on_topic and len(new) >= MIN_NEW_WORDS and not any(redundant(cand.text, c.text) for c in chosen):
             chosen.append(cand)
             known |= new
     return ([DraftSentence(c.text, (c.marker,)) for c in chosen],
             ShortAnswer(phrase, chosen[0].marker) if phrase else None)
 
 
-def _redundant(a: str, b: str) -> bool:
+def redundant(a: str, b: str) -> bool:
+    """Two sentences sharing most of the shorter one's content words say the same thing."""
     wa, wb = content_words(a), content_words(b)
     return bool(wa and wb) and len(wa & wb) / min(len(wa), len(wb)) > 0.6

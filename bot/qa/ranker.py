@@ -1,9 +1,11 @@
-"""The fitted answer ranker: logistic regression over `bot.qa.features`, weights from bot/qa/fitted.py.
+"""The fitted answer ranker: linear models over `bot.qa.features`, weights from bot/qa/fitted.py.
 
-Three models: a lexical one (no similarity) picks which sentences are worth embedding; an ordering
-one, fitted as a softmax over each question's sentences, says which of them answers best; the full
-one gives that sentence the probability that it answers the question at all. The thresholds that decide
-whether to answer, and whether a further sentence may join, were fitted with them.
+Two decisions, two models. Which sentence: an ordering model, fitted as a softmax over each
+question's sentences, ranks them (a lexical-only logistic model first picks the ones worth
+embedding). Whether to answer at all: an answerability model, a logistic regression over what
+the chosen sentence has going for it (its own features, its lead over the runner-up, how much of
+the ordering model's mass it holds), gives the probability that the cited paragraph holds the
+answer. The bars on that probability, for answering and for a further sentence, were fitted with them.
 """
 
 from __future__ import annotations
@@ -15,10 +17,18 @@ import numpy as np
 from bot.qa import fitted
 from bot.qa.features import FEATURES
 
+# What the answerability model reads about a chosen sentence: these candidate features, plus
+# `share` (its softmax mass under the ordering model) and `margin` (its score over the best other).
+# Few on purpose: it learns from one row per question, and with all 40 features it fitted noise
+# (held out, the examples' unanswerable questions scored above answerable seed-article ones).
+CHOSEN = ("sem", "sem_paragraph", "named_sentence", "term_coverage", "weighted_context", "prior")
+ANSWER_FEATURES = ("share", "margin", "factoid", *CHOSEN)
+MAX_MARGIN = 5.0  # a lead beyond this says nothing more
+
 
 @dataclass(frozen=True)
 class Logistic:
-    """A standardised logistic regression: p = sigmoid(((x - mean) / scale) · coef + bias)."""
+    """A standardised linear model: p = sigmoid(((x - mean) / scale) · coef + bias)."""
 
     mean: np.ndarray
     scale: np.ndarray
@@ -36,33 +46,47 @@ class Logistic:
         return ((rows - self.mean) / self.scale) @ self.coef + self.bias
 
     def probability(self, rows: np.ndarray) -> np.ndarray:
-        """P(answers) for each row of features (rows in `FEATURES` order)."""
+        """P(answers) for each row of features."""
         if not len(rows):
             return np.zeros(0)
-        z = ((rows - self.mean) / self.scale) @ self.coef + self.bias
-        return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+        return 1.0 / (1.0 + np.exp(-np.clip(self.score(rows), -30, 30)))
+
+
+def answer_rows(rows: np.ndarray, scores: np.ndarray, factoid: bool) -> np.ndarray:
+    """The answerability features of every candidate as if it were the one chosen; `scores` are the
+    ordering model's scores of the same candidates."""
+    if not len(rows):
+        return np.zeros((0, len(ANSWER_FEATURES)))
+    shifted = np.exp(scores - scores.max())
+    share = shifted / shifted.sum()
+    if len(scores) > 1:
+        top, second = np.sort(scores)[::-1][:2]
+        best_other = np.where(scores >= top, second, top)
+    else:
+        best_other = scores - MAX_MARGIN
+    margin = np.clip(scores - best_other, -MAX_MARGIN, MAX_MARGIN)
+    chosen = rows[:, [FEATURES.index(name) for name in CHOSEN]]
+    return np.column_stack([share, margin, np.full(len(rows), float(factoid)), chosen])
 
 
 @dataclass(frozen=True)
 class Ranker:
-    """The models and the fitted decision thresholds."""
+    """The three models and the fitted bars."""
 
-    lexical: Logistic
-    full: Logistic
-    order: Logistic  # fitted to rank one question's sentences (softmax over them): which sentence is best
-    answer_at: float  # for a factoid question the best sentence needs this probability, else the engine abstains
-    open_at: float  # ... for a question with no expected answer type ("What did Turkey demand?")
+    lexical: Logistic  # which sentences are worth embedding (similarity columns weigh 0)
+    order: Logistic  # which sentence answers best (a score; only its differences within a question matter)
+    answer: Logistic  # over ANSWER_FEATURES: P(the chosen sentence's paragraph holds the answer)
+    answer_at: float  # the best sentence needs this probability, else the engine abstains
     extra_at: float  # a further sentence needs this probability on its own
 
-    def bar(self, factoid: bool) -> float:
-        """The probability the best sentence needs: the two kinds of question are calibrated apart."""
-        return self.answer_at if factoid else self.open_at
+    def answerable(self, rows: np.ndarray, factoid: bool) -> np.ndarray:
+        """For each candidate, the probability that answering with it would be right."""
+        return self.answer.probability(answer_rows(rows, self.order.score(rows), factoid))
 
     @classmethod
     def fitted(cls) -> Ranker:
         """The weights `bench/fit_answers.py` wrote; refuses weights fitted on other features."""
-        if tuple(fitted.FEATURES) != FEATURES:
+        if tuple(fitted.FEATURES) != FEATURES or tuple(fitted.ANSWER_FEATURES) != ANSWER_FEATURES:
             raise RuntimeError("bot/qa/fitted.py was fitted on other features: run bench/fit_answers.py")
-        order = Logistic.from_dict({**fitted.FULL, "coef": fitted.ORDER["coef"], "bias": 0.0})  # FULL's scaling
-        return cls(Logistic.from_dict(fitted.LEXICAL), Logistic.from_dict(fitted.FULL), order,
-                   fitted.ANSWER_AT, fitted.OPEN_AT, fitted.EXTRA_AT)
+        return cls(Logistic.from_dict(fitted.LEXICAL), Logistic.from_dict(fitted.ORDER),
+                   Logistic.from_dict(fitted.ANSWER), fitted.ANSWER_AT, fitted.EXTRA_AT)

@@ -7,18 +7,12 @@ already state, nearest to the question's own words. It is always a verbatim slic
 
 from __future__ import annotations
 
-import re
-
-from bot.qa.features import Question, answers_type
+from bot.qa.features import Question, answers_type, locative
 from bot.spans import Sentence, Span
 from bot.text import content_words
 from index.bm25 import tokenize
 
 MAX_WORDS = 12  # a longer span is no short answer
-# "Where…?" is answered by the place after a preposition ("heads to Asia"), not the one a clause is about
-# ("After Turkey visit"): prefer it when the sentence has one.
-_LOCATIVE = re.compile(r"\b(?:in|at|to|into|near|from|toward|towards|outside|inside|across|through|on)\s+(?:the\s+)?$",
-                       re.IGNORECASE)
 
 
 def short_answer(q: Question, sentence: Sentence) -> str | None:
@@ -30,7 +24,7 @@ def short_answer(q: Question, sentence: Sentence) -> str | None:
     if not spans:
         return None
     best = min(spans, key=lambda s: (s.label not in q.expect.labels or _secondary(q, s),
-                                     q.expect.kind == "place" and not _LOCATIVE.search(sentence.text[:s.start]),
+                                     q.expect.kind == "place" and not locative(sentence.text, s),
                                      _distance(sentence.text, s, q), s.start))
     return _with_head(sentence.text, best, q).strip(" ,;:.")
 

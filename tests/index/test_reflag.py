@@ -56,7 +56,6 @@ def _strike_id_in(index) -> str:
 
 
 @pytest.mark.skipif(not (SHARED_DATA / "seed" / "blinken-turkey.txt").exists(), reason="dev data absent")
-@pytest.mark.xfail(strict=True, reason="issue 12: the fitted ranker abstains here (best typed sentence below its bar)")
 def test_the_seed_articles_photo_captions_are_not_cited_for_how_long_the_meeting_lasted(new_index, tmp_path):
     index = new_index()
     index.ingest(read_file(SHARED_DATA / "seed" / "blinken-turkey.txt", 200_000))

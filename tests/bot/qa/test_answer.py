@@ -47,8 +47,6 @@ def test_every_sentence_of_an_extractive_answer_is_verbatim_source_text(answerer
         assert (body + end) in cited.text, (body, cited.text)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 12: the follow-up resolves to Aydar, but the fitted ranker's best "
-                                        "sentence for an open what-did-she-say question falls below its bar")
 def test_follow_up_with_a_pronoun_stays_on_the_person(answerer):
     first = answerer.ask("What did Selin Aydar say after the opening session?", session="s")
     assert not first.abstained

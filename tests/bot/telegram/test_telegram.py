@@ -93,8 +93,6 @@ def unescaped(text: str) -> str:
 
 
 # -- the scripted conversation ---------------------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason="issue 12: the fitted ranker abstains on 'What did Foreign Minister Aydar "
-                                        "propose?' (open-question bar)")
 def test_conversation_question_follow_up_buttons_brief_actor(fake, tmp_path, models_root, examples_index):
     settings = bot_settings(fake, tmp_path / "data", models_root)
     services = Services.open(settings, index=examples_index)
