@@ -71,8 +71,8 @@ def test_scripted_distortions_of_one_answer_are_each_cut_and_the_faithful_senten
         ('"Bring them home first, then we will talk about money," Aydar said.', [1, 2]),  # the wrong speaker
         ("Valdoria will not discuss compensation until the sailors are home, Krell said.", [2]),  # faithful
     ]))
-    verified = verify(llm.draft("What did Krell say about compensation?", context), context,
-                      examples_index.embeddings, examples_index.catalog)
+    drafts, _ = llm.draft("What did Krell say about compensation?", context)  # (sentences, short answer)
+    verified = verify(drafts, context, examples_index.embeddings, examples_index.catalog)
     assert verified.text() == "Valdoria will not discuss compensation until the sailors are home, Krell said [1]."
     assert [c["reason"] for c in verified.cut] == [
         "says “his government would discuss compensation”; the source says the opposite: "
