@@ -32,23 +32,28 @@ class Related:
 
 
 def related(question: str, context: list[Hit], used: set[tuple[str, int]], first_marker: int) -> list[Related]:
-    """Up to three retrieved paragraphs, best first, not among `used`, one per article, numbered from `first_marker`."""
+    """Up to three retrieved paragraphs, best first, not among `used` and not from an article the answer
+    cites, numbered from `first_marker`: one per article, unless the engine abstained (`used` empty), when
+    further near paragraphs of the same articles fill the free places (one article may be all there is)."""
     q = Question.parse(question)
-    out: list[Related] = []
-    articles = {key[0] for key in used}
-    for hit in context:
-        if hit.key in used or used & set(hit.twins) or hit.article_id in articles:
-            continue
-        words = content_words(hit.title) | content_words(hit.text)
-        folded = fold(f"{hit.title} {hit.text}")
-        if term_coverage(set(q.terms), words) < MIN_TERM_COVERAGE or not all(
-                all(w in folded for w in name.split()) for name in q.names):
-            continue
-        articles.add(hit.article_id)
-        out.append(Related(Citation.from_hit(first_marker + len(out), hit), _preview(hit, q)))
-        if len(out) == MAX_RELATED:
-            break
-    return out
+    near = [hit for hit in context if hit.key not in used and not used & set(hit.twins) and _near(hit, q)]
+    answered = {key[0] for key in used}
+    chosen: list[Hit] = []
+    for hit in near:
+        if hit.article_id not in answered and hit.article_id not in {h.article_id for h in chosen}:
+            chosen.append(hit)
+    if not used:
+        chosen += [hit for hit in near if hit not in chosen]
+    return [Related(Citation.from_hit(first_marker + i, hit), _preview(hit, q))
+            for i, hit in enumerate(sorted(chosen[:MAX_RELATED], key=near.index))]
+
+
+def _near(hit: Hit, q: Question) -> bool:
+    """The paragraph (with its title) holds every name the question asks about and half its key terms."""
+    words = content_words(hit.title) | content_words(hit.text)
+    folded = fold(f"{hit.title} {hit.text}")
+    return term_coverage(set(q.terms), words) >= MIN_TERM_COVERAGE and all(
+        all(w in folded for w in name.split()) for name in q.names)
 
 
 def _preview(hit: Hit, q: Question) -> str:
