@@ -35,8 +35,8 @@ EMBEDDING_CACHE_SIZE = 20_000  # sentence vectors kept (~30 MB)
 # ("Which company bought the Eiffel Tower?" is not answered by "The Eiffel Tower is now 20 feet taller").
 # "Which holiday/condiment/product…" (kind "name") is often answered by a common noun, so it is not here.
 MIN_TERM_COVERAGE = 0.25  # share of the question's key terms the answering paragraph (with title) must hold
-_COVERAGE, _HEAD, _YEARS, _PROXIMITY = (FEATURES.index(name)
-                                        for name in ("term_coverage", "head_coverage", "years_missing", "proximity"))
+_COVERAGE, _HEAD, _YEARS, _PROXIMITY, _SAID = (
+    FEATURES.index(name) for name in ("term_coverage", "head_coverage", "years_missing", "proximity", "quote_said"))
 TYPED_KINDS = frozenset({"person", "org", "place", "when", "number", "duration"})
 
 
@@ -140,7 +140,8 @@ def featurise(q: Question, cands: list[Candidate], typed_markers: set[int], para
 
 def ranked(scored: Scored, ranker: Ranker) -> list[int]:
     """Candidate indices, best first by the ordering model; for a question whose answer is a typed
-    span (how long, who, where, when, how many), only the sentences that hold one."""
+    span (how long, who, where, when, how many), only the sentences that hold one; for an open question
+    about what someone said or demanded, only sentences that report speech."""
     order = [int(i) for i in np.argsort(-ranker.order.score(scored.rows), kind="stable")]
     # A sentence whose paragraph lacks most of the question's terms, the very thing it asks for
     # ("population" in "what is the population of X") or the year it names is about something near
@@ -150,6 +151,8 @@ def ranked(scored: Scored, ranker: Ranker) -> list[int]:
              and rows[i, _YEARS] == 0.0]
     if scored.question.expect.kind in TYPED_KINDS:
         order = [i for i in order if typed(scored.question, scored.candidates[i].sentence)]
+    elif scored.question.about_speech:  # "What did Fidan say / Turkey demand?" is answered by reported speech
+        order = [i for i in order if rows[i, _SAID] > 0]
     return order
 
 

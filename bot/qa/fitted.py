@@ -4,19 +4,20 @@ Cross-validated (5 folds, figures on held-out questions only; the pre-issue-12 e
     answerable: 143  (baseline 143)
     unanswerable: 46  (baseline 46)
     withheld: 143  (baseline 143)
-    support: 0.72  (baseline 0.741)
-    exact: 0.706  (baseline 0.734)
-    precision: 0.752  (baseline 0.779)
-    median_words: 39  (baseline 65.5)
+    support: 0.727  (baseline 0.741)
+    exact: 0.72  (baseline 0.734)
+    precision: 0.759  (baseline 0.779)
+    median_words: 36  (baseline 65.5)
     abstention: 0.848  (baseline 0.826)
     abstained_on_answerable: 0.042  (baseline 0.049)
-    wrong_when_withheld: 0.413  (baseline 0.385)
+    wrong_when_withheld: 0.406  (baseline 0.385)
     abstained_where_other_right: 0.007  (baseline 0.007)
     short_answer_given: 0.847  (baseline 0.0)
     short_answer_match: 0.56  (baseline None)
-    single_sentence: 0.599  (baseline 0.25)
-    support questions.jsonl: 0.77  (baseline 0.784)
-    support dev_questions.jsonl: 0.667  (baseline 0.696)
+    single_sentence: 0.635  (baseline 0.25)
+    support rtqa-dev/questions.jsonl: 0.7  (baseline 0.75)
+    support data/dev_questions.jsonl: 0.696  (baseline 0.696)
+    support examples/questions.jsonl: 1.0  (baseline 0.929)
 """
 
 FEATURES = (
@@ -83,15 +84,15 @@ ORDER = {
 }
 ANSWER = {
     "mean": [
-        0.512187, 1.24401, 0.869888, 0.578654, 0.575342, 0.752169, 0.642363, 0.614038, 0.619017
+        0.505255, 1.21664, 0.873134, 0.578561, 0.574071, 0.745647, 0.644272, 0.613764, 0.617748
     ],
     "scale": [
-        0.271859, 1.51932, 0.336426, 0.169479, 0.162925, 0.386578, 0.249924, 0.242783, 0.220887
+        0.271886, 1.56183, 0.332822, 0.168871, 0.163895, 0.389382, 0.249895, 0.241685, 0.219924
     ],
     "coef": [
-        0.778967, -0.012988, 0.109416, -0.0897844, 0.639654, 0.260123, 0.701061, -0.166109, 0.201293
+        0.390153, 0.116934, -0.000797599, 0.171901, 0.443277, 0.188965, 0.749875, -0.28716, 0.466954
     ],
-    "bias": -0.547802,
+    "bias": -0.434797,
 }
 ANSWER_AT = 0.080
 EXTRA_AT = 0.150
