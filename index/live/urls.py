@@ -49,7 +49,11 @@ def parse_feed(fetched: Fetched) -> ParsedFeed | None:
 
     headers = {"content-location": fetched.final_url, "content-type": _content_type_header(fetched)}
     # A file-like object: given bytes, feedparser would first try them as a local file name.
-    parsed = feedparser.parse(io.BytesIO(fetched.body), response_headers=headers)
+    try:
+        parsed = feedparser.parse(io.BytesIO(fetched.body), response_headers=headers)
+    except Exception as exc:  # noqa: BLE001 - its loose parser raises KeyError/AttributeError on broken markup
+        log.debug("feedparser failed on %s: %r", fetched.final_url, exc)
+        return None  # not a readable feed: the body is then read as a page (an article or a FetchError)
     title = str(parsed.feed.get("title") or "").strip()
     if not parsed.get("version") and not (parsed.entries and title):
         return None

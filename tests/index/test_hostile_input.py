@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from index.articles import MAX_TITLE_CHARS, Article, make_article
@@ -178,6 +178,7 @@ feed_chunks = st.lists(st.one_of(st.sampled_from(["<?xml version='1.0'?>", "<rss
 @given(body=st.binary(max_size=4096) | html_chunks.map(lambda c: "".join(c).encode("utf-8", "surrogatepass"))
        | feed_chunks.map(lambda c: "".join(c).encode("utf-8", "surrogatepass")),
        media=st.sampled_from(["text/html", "application/rss+xml", "application/xml", ""]))
+@example(body=b"<?xml><channel<item<link</item</link>", media="text/html")  # crashed feedparser (KeyError 'links')
 def test_any_fetched_page_or_feed_is_an_article_a_feed_or_a_fetch_error(body, media):
     """What a server sends is a feed, an article or a FetchError (index/live), never another exception."""
     fetched = Fetched("https://example.org/a", "https://example.org/a", 200, media, body)
