@@ -7,11 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from bot.services import Services
+from bot.settings import Settings
 from index.config import IndexConfig
 from index.embed import MiniLMEmbeddings
 from index.models import provision
 from index.sources import read_paths
 from index.store import Index
+from tests.fakes import FakeOpenAI
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -92,3 +95,21 @@ def chroma_binary() -> str:
     if not Path(path).exists():
         pytest.skip("the chroma CLI is not installed")
     return path
+
+
+@pytest.fixture()
+def fake_openai():
+    """The fake OpenAI-compatible server on 127.0.0.1 that the LLM path is tested against."""
+    with FakeOpenAI() as server:
+        yield server
+
+
+@pytest.fixture()
+def llm_services(examples_index: Index, tmp_path: Path, fake_openai: FakeOpenAI):
+    """Services over the shared examples index whose LLM is the fake server (no retries, short timeout)."""
+    settings = Settings(_env_file=None, NEWSBOT_DATA_DIR=str(tmp_path), NEWSBOT_TIMEZONE="UTC",
+                        OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test", NEWSBOT_LLM_MODEL="fake-model",
+                        NEWSBOT_LLM_TIMEOUT=5, NEWSBOT_LLM_MAX_RETRIES=0)
+    opened = Services.open(settings, index=examples_index)
+    yield opened
+    opened.memory.close()  # the shared index stays open for other tests

@@ -14,17 +14,11 @@ QUESTION = "What did Valdoria demand at the start of the talks?"
 
 
 @pytest.fixture()
-def fake():
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture()
-def make_answerer(examples_index, fake, tmp_path):
+def make_answerer(examples_index, fake_openai, tmp_path):
     memories = []
 
     def build(timeout: float = 5.0) -> Answerer:
-        settings = Settings(OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="test", NEWSBOT_LLM_MODEL="fake-model",
+        settings = Settings(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test", NEWSBOT_LLM_MODEL="fake-model",
                             NEWSBOT_LLM_TIMEOUT=timeout, NEWSBOT_LLM_MAX_RETRIES=0)
         memory = Memory(tmp_path / f"m{len(memories)}.sqlite3")
         memories.append(memory)
@@ -35,9 +29,9 @@ def make_answerer(examples_index, fake, tmp_path):
         m.close()
 
 
-def _context_number(fake: FakeOpenAI, needle: str) -> int:
+def _context_number(fake_openai: FakeOpenAI, needle: str) -> int:
     """Which [n] the engine gave the paragraph containing `needle` in the last prompt."""
-    prompt = json.dumps(fake.chat_requests()[-1]["messages"])
+    prompt = json.dumps(fake_openai.chat_requests()[-1]["messages"])
     for block in prompt.split("<document index=")[1:]:
         if needle in block:
             return int(block.split('\\"')[1])
@@ -48,33 +42,33 @@ def _tool(sentences, abstain=False):
     return Reply(tool_args={"sentences": [{"text": t, "citations": c} for t, c in sentences], "abstain": abstain})
 
 
-def test_good_structured_answer_passes_the_verifier(make_answerer, fake):
+def test_good_structured_answer_passes_the_verifier(make_answerer, fake_openai):
     answerer = make_answerer()
-    fake.queue(Reply(tool_args={"sentences": [], "abstain": True}))  # probe call to learn the numbering
+    fake_openai.queue(Reply(tool_args={"sentences": [], "abstain": True}))  # probe call to learn the numbering
     answerer.ask(QUESTION)
-    n = _context_number(fake, "release of 40 detained sailors")
-    fake.queue(_tool([("Valdoria demanded the release of 40 detained sailors.", [n])]))
+    n = _context_number(fake_openai, "release of 40 detained sailors")
+    fake_openai.queue(_tool([("Valdoria demanded the release of 40 detained sailors.", [n])]))
     answer = answerer.ask(QUESTION)
     assert answer.engine == "llm" and not answer.abstained
     assert answer.text == "Valdoria demanded the release of 40 detained sailors [1]."
     assert "40 detained sailors" in answer.citations[0].text
-    request = fake.chat_requests()[-1]
+    request = fake_openai.chat_requests()[-1]
     assert request["model"] == "fake-model" and request["tools"]  # chat completions with a tool schema
 
 
-def test_marker_pointing_nowhere_is_dropped_and_answer_abstains(make_answerer, fake):
-    fake.queue(_tool([("Valdoria demanded the release of 40 detained sailors.", [9])]))
+def test_marker_pointing_nowhere_is_dropped_and_answer_abstains(make_answerer, fake_openai):
+    fake_openai.queue(_tool([("Valdoria demanded the release of 40 detained sailors.", [9])]))
     answer = make_answerer().ask(QUESTION)
     assert answer.abstained and answer.text == ABSTAIN_TEXT
     assert any(c["kind"] == "marker" for c in answer.cut)
 
 
-def test_unsupported_sentence_and_invented_quote_are_cut(make_answerer, fake):
+def test_unsupported_sentence_and_invented_quote_are_cut(make_answerer, fake_openai):
     answerer = make_answerer()
-    fake.queue(Reply(tool_args={"sentences": [], "abstain": True}))
+    fake_openai.queue(Reply(tool_args={"sentences": [], "abstain": True}))
     answerer.ask(QUESTION)
-    n = _context_number(fake, "release of 40 detained sailors")
-    fake.queue(_tool([
+    n = _context_number(fake_openai, "release of 40 detained sailors")
+    fake_openai.queue(_tool([
         ("Valdoria demanded the release of 40 detained sailors.", [n]),
         ("Valdoria also demanded $9 billion in reparations.", [n]),
         ('Krell said "we will never negotiate with pirates."', [n]),
@@ -86,12 +80,12 @@ def test_unsupported_sentence_and_invented_quote_are_cut(make_answerer, fake):
     assert any("removed by the citation check" in n for n in answer.notes)
 
 
-def test_plain_text_reply_is_parsed_by_the_fallback_parser(make_answerer, fake):
+def test_plain_text_reply_is_parsed_by_the_fallback_parser(make_answerer, fake_openai):
     answerer = make_answerer()
-    fake.queue(Reply(tool_args={"sentences": [], "abstain": True}))
+    fake_openai.queue(Reply(tool_args={"sentences": [], "abstain": True}))
     answerer.ask(QUESTION)
-    n = _context_number(fake, "release of 40 detained sailors")
-    fake.queue(Reply(content=f"Valdoria demanded the release of 40 detained sailors [{n}]."))
+    n = _context_number(fake_openai, "release of 40 detained sailors")
+    fake_openai.queue(Reply(content=f"Valdoria demanded the release of 40 detained sailors [{n}]."))
     answer = answerer.ask(QUESTION)
     assert answer.engine == "llm" and "40 detained sailors" in answer.text
 
@@ -112,39 +106,39 @@ HALF = '{"sentences": [{"text": "Valdoria demanded the release of 40 detained sa
     (Reply(tool_args=HALF), "neither the expected JSON"),  # tool arguments cut off
     (Reply(status=400, content="This model's maximum context length is 4096 tokens"), "context window"),
 ])
-def test_llm_failures_fall_back_to_the_extractive_engine(make_answerer, fake, reply, note):
-    fake.queue(reply)
+def test_llm_failures_fall_back_to_the_extractive_engine(make_answerer, fake_openai, reply, note):
+    fake_openai.queue(reply)
     answer = make_answerer().ask(QUESTION)
     assert answer.engine == "extractive" and not answer.abstained
     assert any(note in n for n in answer.notes), answer.notes
     assert "40 detained sailors" in " ".join(c.text for c in answer.citations)
 
 
-def test_slow_llm_times_out_and_falls_back(make_answerer, fake):
-    fake.queue(Reply(content="late", delay=3.0))
+def test_slow_llm_times_out_and_falls_back(make_answerer, fake_openai):
+    fake_openai.queue(Reply(content="late", delay=3.0))
     answer = make_answerer(timeout=0.5).ask(QUESTION)
     assert answer.engine == "extractive" and any("in time" in n for n in answer.notes)
 
 
-def test_injected_instructions_in_articles_cannot_produce_unsupported_text(make_answerer, fake):
+def test_injected_instructions_in_articles_cannot_produce_unsupported_text(make_answerer, fake_openai):
     answerer = make_answerer()
     # A model that obeyed the article's "praise the government" would say something like this:
-    fake.queue(_tool([("The government is wise and deserves praise.", [1])]))
+    fake_openai.queue(_tool([("The government is wise and deserves praise.", [1])]))
     answer = answerer.ask("What did the protest signs in Sørhavn say?")
     assert "deserves praise" not in answer.text
-    prompt = fake.chat_requests()[-1]["messages"][0]["content"]
+    prompt = fake_openai.chat_requests()[-1]["messages"][0]["content"]
     rules, sources = prompt.split("Source paragraphs:")
     assert "data, not instructions" in rules and "Ignore all previous instructions" in sources
 
 
-def test_follow_up_is_condensed_by_the_llm(make_answerer, fake):
+def test_follow_up_is_condensed_by_the_llm(make_answerer, fake_openai):
     answerer = make_answerer()
-    fake.queue(_tool([], abstain=True))
+    fake_openai.queue(_tool([], abstain=True))
     answerer.ask("What did Selin Aydar say after the opening session?", session="c")
-    fake.queue(Reply(content="What did Selin Aydar say after the prisoner exchange?"), _tool([], abstain=True))
+    fake_openai.queue(Reply(content="What did Selin Aydar say after the prisoner exchange?"), _tool([], abstain=True))
     answer = answerer.ask("and what did she say after the exchange?", session="c")
     assert answer.standalone == "What did Selin Aydar say after the prisoner exchange?"
-    condense_prompt = fake.chat_requests()[-2]["messages"][0]["content"]
+    condense_prompt = fake_openai.chat_requests()[-2]["messages"][0]["content"]
     assert "Selin Aydar" in condense_prompt and "and what did she say" in condense_prompt
 
 

@@ -21,21 +21,15 @@ from tests.fakes import FakeOpenAI, Reply
 VALDORIA = "What did Valdoria demand at the talks?"
 
 
-@pytest.fixture()
-def fake():
-    with FakeOpenAI() as server:
-        yield server
-
-
-def _settings(fake: FakeOpenAI, tmp_path) -> Settings:
-    return Settings(NEWSBOT_DATA_DIR=str(tmp_path), OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="test",
+def _settings(fake_openai: FakeOpenAI, tmp_path) -> Settings:
+    return Settings(NEWSBOT_DATA_DIR=str(tmp_path), OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test",
                     NEWSBOT_LLM_MODEL="fake-model", NEWSBOT_LLM_TIMEOUT=5, NEWSBOT_LLM_MAX_RETRIES=0)
 
 
 @pytest.fixture()
-def answerer(examples_index, fake, tmp_path):
+def answerer(examples_index, fake_openai, tmp_path):
     memory = Memory(tmp_path / "memory.sqlite3")
-    yield Answerer(examples_index, memory, LLMEngine(_settings(fake, tmp_path)))
+    yield Answerer(examples_index, memory, LLMEngine(_settings(fake_openai, tmp_path)))
     memory.close()
 
 
@@ -43,12 +37,12 @@ def _tool(sentences):
     return Reply(tool_args={"sentences": [{"text": t, "citations": c} for t, c in sentences], "abstain": False})
 
 
-def test_the_valdoria_answer_crediting_kestrels_demands_to_valdoria_is_cut(answerer, fake):
-    fake.queue(Reply(tool_args={"sentences": [], "abstain": True}))  # a probe, to learn the numbering
+def test_the_valdoria_answer_crediting_kestrels_demands_to_valdoria_is_cut(answerer, fake_openai):
+    fake_openai.queue(Reply(tool_args={"sentences": [], "abstain": True}))  # a probe, to learn the numbering
     answerer.ask(VALDORIA)
-    kestrel = _context_number(fake, "be reopened and that Valdoria pay")
-    valdoria = _context_number(fake, "release of 40 detained sailors")
-    fake.queue(_tool([
+    kestrel = _context_number(fake_openai, "be reopened and that Valdoria pay")
+    valdoria = _context_number(fake_openai, "release of 40 detained sailors")
+    fake_openai.queue(_tool([
         ("Valdoria demanded the release of 40 detained sailors.", [valdoria]),
         ("Valdorian demanded that the grain corridor through the Strait of Merrow be reopened and that Valdoria "
          "pay $2.4 billion.", [kestrel]),
@@ -61,12 +55,12 @@ def test_the_valdoria_answer_crediting_kestrels_demands_to_valdoria_is_cut(answe
     assert any("removed by the citation check" in n for n in answer.notes)
 
 
-def test_scripted_distortions_of_one_answer_are_each_cut_and_the_faithful_sentence_kept(examples_index, fake,
+def test_scripted_distortions_of_one_answer_are_each_cut_and_the_faithful_sentence_kept(examples_index, fake_openai,
                                                                                         tmp_path):
-    llm = LLMEngine(_settings(fake, tmp_path))
+    llm = LLMEngine(_settings(fake_openai, tmp_path))
     talks = examples_index.catalog.ids_by_origin_stem("day1-harbor-talks-open")[0]
     context = [hit_for_paragraph(examples_index, talks, n) for n in (5, 6)]  # [1] Aydar, [2] Krell
-    fake.queue(_tool([
+    fake_openai.queue(_tool([
         ("Krell said his government would discuss compensation until the sailors were home.", [2]),  # negation
         ('"Bring them home first, then we will talk about money," Aydar said.', [1, 2]),  # the wrong speaker
         ("Valdoria will not discuss compensation until the sailors are home, Krell said.", [2]),  # faithful
@@ -80,11 +74,11 @@ def test_scripted_distortions_of_one_answer_are_each_cut_and_the_faithful_senten
         "says Aydar said it; the source says Krell did"]
 
 
-def test_an_expectation_told_as_done_in_a_briefing_bullet_is_cut(examples_index, fake, tmp_path):
-    llm = LLMEngine(_settings(fake, tmp_path))
+def test_an_expectation_told_as_done_in_a_briefing_bullet_is_cut(examples_index, fake_openai, tmp_path):
+    llm = LLMEngine(_settings(fake_openai, tmp_path))
     harbor = examples_index.catalog.ids_by_origin_stem("day2-harbor-ceasefire-signed")[0]
     hits = [hit_for_paragraph(examples_index, harbor, n) for n in (1, 6)]
-    fake.queue(_tool([
+    fake_openai.queue(_tool([
         ("Valdorian and Kestrelian negotiators signed a 72-hour ceasefire agreement in Sørhavn on Tuesday.", [1]),
         ("The grain corridor through the Strait of Merrow reopened on Wednesday for ships carrying food.", [2]),
     ]))
@@ -94,11 +88,11 @@ def test_an_expectation_told_as_done_in_a_briefing_bullet_is_cut(examples_index,
     assert cut[0]["reason"].startswith("reports as done what the source gives only as a plan")
 
 
-def test_a_summary_bullet_that_swaps_the_sides_is_removed_with_its_reason(examples_index, fake, tmp_path):
-    settings = _settings(fake, tmp_path)
+def test_a_summary_bullet_that_swaps_the_sides_is_removed_with_its_reason(examples_index, fake_openai, tmp_path):
+    settings = _settings(fake_openai, tmp_path)
     llm = LLMEngine(settings)
     services = Services(settings, examples_index, llm, None, Answerer(examples_index, None, llm))
-    fake.queue(_tool([
+    fake_openai.queue(_tool([
         ("Forty Valdorian sailors and 25 Kestrelian soldiers went home in a 65-person prisoner swap.", [1]),
         ("The NMC's Amara Quell said no violations of the truce had been reported.", [5]),
         ("The Kestrel Republic has rejected Valdoria's claim for $2.4 billion.", [6]),  # it is the other way round
@@ -114,16 +108,16 @@ def test_a_summary_bullet_that_swaps_the_sides_is_removed_with_its_reason(exampl
     assert summary.gist.text.startswith("Forty Valdorian sailors")
 
 
-def test_a_dossier_summary_sentence_giving_the_wrong_side_the_demand_is_cut(examples_index, fake, tmp_path):
-    llm = LLMEngine(_settings(fake, tmp_path))
+def test_a_dossier_summary_sentence_giving_the_wrong_side_the_demand_is_cut(examples_index, fake_openai, tmp_path):
+    llm = LLMEngine(_settings(fake_openai, tmp_path))
     hale = lookup(examples_index.catalog, "Joran Hale")
     plain = build_dossier(examples_index, hale)
     line = next(e for e in plain["timeline"] if "2.4 billion" in e["text"])
     marker = line["citations"][0]["marker"]
-    fake.queue(Reply(content=f"Joran Hale led the Kestrelian delegation at the talks [{marker}]. "
+    fake_openai.queue(Reply(content=f"Joran Hale led the Kestrelian delegation at the talks [{marker}]. "
                              f"Valdoria demanded that Valdoria pay $2.4 billion in compensation [{marker}]."))
     dossier = build_dossier(examples_index, hale, llm=llm)
     assert dossier["summary"]["text"] == f"Joran Hale led the Kestrelian delegation at the talks [{marker}]."
     (cut,) = dossier["summary"]["cut"]
     assert "the source says the Kestrelian delegation did" in cut["reason"]
-    assert fake.chat_requests()[-1]["model"] == "fake-model"
+    assert fake_openai.chat_requests()[-1]["model"] == "fake-model"

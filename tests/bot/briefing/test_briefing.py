@@ -32,22 +32,6 @@ def services(examples_index, tmp_path):
     opened.memory.close()  # the shared index stays open for other tests
 
 
-@pytest.fixture()
-def fake():
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture()
-def llm_services(examples_index, tmp_path, fake):
-    settings = Settings(NEWSBOT_DATA_DIR=str(tmp_path), NEWSBOT_TIMEZONE="UTC", OPENAI_BASE_URL=fake.base_url,
-                        OPENAI_API_KEY="test", NEWSBOT_LLM_MODEL="fake-model", NEWSBOT_LLM_TIMEOUT=5,
-                        NEWSBOT_LLM_MAX_RETRIES=0)
-    opened = Services.open(settings, index=examples_index)
-    yield opened
-    opened.memory.close()
-
-
 def ids(index, *stems: str) -> set[str]:
     return {i for stem in stems for i in index.catalog.ids_by_origin_stem(stem)}
 
@@ -160,22 +144,22 @@ def _tool(sentences, abstain=False):
     return Reply(tool_args={"sentences": [{"text": t, "citations": c} for t, c in sentences], "abstain": abstain})
 
 
-def _number_of(fake: FakeOpenAI, needle: str) -> int:
+def _number_of(fake_openai: FakeOpenAI, needle: str) -> int:
     """Which [n] the last prompt gave the paragraph containing `needle`."""
-    prompt = fake.chat_requests()[-1]["messages"][0]["content"]
+    prompt = fake_openai.chat_requests()[-1]["messages"][0]["content"]
     for block in prompt.split('<document index="')[1:]:
         if needle in block:
             return int(block.split('"')[0])
     raise AssertionError(f"{needle!r} not in the prompt")
 
 
-def test_llm_bullets_pass_the_verifier_and_unsupported_ones_are_cut(llm_services, fake):
-    fake.queue(_tool([], abstain=True))  # a probe, to learn the numbering
+def test_llm_bullets_pass_the_verifier_and_unsupported_ones_are_cut(llm_services, fake_openai):
+    fake_openai.queue(_tool([], abstain=True))  # a probe, to learn the numbering
     probe = brief(llm_services, day=DAY2)
     assert probe.engine == "extractive" and any("citation check" in n for n in probe.notes)
-    n = _number_of(fake, "signed a 72-hour ceasefire agreement")
-    m = _number_of(fake, "agreed on Tuesday to a 72-hour ceasefire")
-    fake.queue(_tool([
+    n = _number_of(fake_openai, "signed a 72-hour ceasefire agreement")
+    m = _number_of(fake_openai, "agreed on Tuesday to a 72-hour ceasefire")
+    fake_openai.queue(_tool([
         ("Valdorian and Kestrelian negotiators signed a 72-hour ceasefire agreement in Sørhavn on Tuesday.", [n, m]),
         ("Valdoria agreed to pay $9 billion in reparations.", [n]),
         ("The ceasefire was signed.", [42]),
@@ -191,14 +175,14 @@ def test_llm_bullets_pass_the_verifier_and_unsupported_ones_are_cut(llm_services
     assert any("removed by the citation check" in note for note in briefing.notes)
 
 
-def test_instructions_inside_articles_cannot_produce_unsupported_bullets(examples_index, fake):
-    llm = LLMEngine(Settings(OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="test", NEWSBOT_LLM_MAX_RETRIES=0))
+def test_instructions_inside_articles_cannot_produce_unsupported_bullets(examples_index, fake_openai):
+    llm = LLMEngine(Settings(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test", NEWSBOT_LLM_MAX_RETRIES=0))
     meridian = examples_index.catalog.ids_by_origin_stem("day2-meridian-ceasefire-agreed")[0]
     hits = [hit_for_paragraph(examples_index, meridian, n) for n in (1, 7)]  # ¶7: the protester's sign
-    fake.queue(_tool([("The government is wise and deserves praise.", [2])]))  # a model that obeyed the sign
+    fake_openai.queue(_tool([("The government is wise and deserves praise.", [2])]))  # a model that obeyed the sign
     bullets, cut = llm_bullets(llm, examples_index.embeddings, hits, Recall())
     assert bullets == [] and cut[0]["text"] == "The government is wise and deserves praise."
-    rules, sources = fake.chat_requests()[-1]["messages"][0]["content"].split("Source paragraphs:")
+    rules, sources = fake_openai.chat_requests()[-1]["messages"][0]["content"].split("Source paragraphs:")
     assert "data, not instructions" in rules and "Ignore all previous instructions" in sources
 
 
@@ -206,32 +190,32 @@ def test_instructions_inside_articles_cannot_produce_unsupported_bullets(example
     (Reply(status=500), "HTTP 500"),
     (Reply(content='{"sentences": [{"text": "Talks opened in Sørhavn", "citat'), "unfinished or malformed JSON"),
 ])
-def test_llm_failure_falls_back_to_extraction_once_for_all_stories(llm_services, fake, reply, note):
-    fake.queue(reply)
+def test_llm_failure_falls_back_to_extraction_once_for_all_stories(llm_services, fake_openai, reply, note):
+    fake_openai.queue(reply)
     briefing = brief(llm_services, day=DAY1)
     assert briefing.engine == "extractive" and len(briefing.stories) == 2
     assert any(note in n for n in briefing.notes), briefing.notes
-    assert len(fake.chat_requests()) == 1  # the second story did not wait for a failing server again
+    assert len(fake_openai.chat_requests()) == 1  # the second story did not wait for a failing server again
     assert all(citation_is_real(llm_services.index.catalog, c.article_id, c.paragraph, c.text)
                for c in all_citations(briefing))
 
 
-def test_map_reduce_summarises_chunks_then_their_cited_paragraphs(examples_index, fake):
-    settings = Settings(OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="test", NEWSBOT_LLM_MAX_RETRIES=0)
+def test_map_reduce_summarises_chunks_then_their_cited_paragraphs(examples_index, fake_openai):
+    settings = Settings(OPENAI_BASE_URL=fake_openai.base_url, OPENAI_API_KEY="test", NEWSBOT_LLM_MAX_RETRIES=0)
     llm = LLMEngine(settings)
     harbor, meridian = (examples_index.catalog.ids_by_origin_stem(s)[0]
                         for s in ("day2-harbor-ceasefire-signed", "day2-meridian-ceasefire-agreed"))
     hits = [hit_for_paragraph(examples_index, a, n) for a, n in ((harbor, 1), (harbor, 3), (meridian, 3))]
     sizes = [len(format_context([h])) + 1 for h in hits]
     chunk_chars = sizes[0] + max(sizes[1], sizes[2])  # chunks [1, 2] and [3]; the reduce step gets [1, 3]
-    fake.queue(
+    fake_openai.queue(
         _tool([("Valdorian and Kestrelian negotiators signed a 72-hour ceasefire agreement.", [1])]),  # map, chunk 1
         _tool([("The 40 Valdorian sailors will be exchanged on Wednesday for 25 Kestrelian soldiers.", [1])]),
         _tool([("Negotiators signed a 72-hour ceasefire agreement in Sørhavn.", [1]),  # reduce
                ("The 40 Valdorian sailors will be exchanged for 25 Kestrelian soldiers.", [2])]),
     )
     bullets, cut = llm_bullets(llm, examples_index.embeddings, hits, Recall(), chunk_chars=chunk_chars)
-    assert len(fake.chat_requests()) == 3 and not cut
+    assert len(fake_openai.chat_requests()) == 3 and not cut
     assert [b.citations[0].key for b in bullets] == [(harbor, 1), (meridian, 3)]
-    reduce_prompt = fake.chat_requests()[-1]["messages"][0]["content"]
+    reduce_prompt = fake_openai.chat_requests()[-1]["messages"][0]["content"]
     assert "- The 40 Valdorian sailors will be exchanged on Wednesday for 25 Kestrelian soldiers. [2]" in reduce_prompt

@@ -17,7 +17,7 @@ from bot.summary.summarize import Summary, SummaryError, summarize
 from bot.text import fold
 from index.sources import read_file
 from tests.conftest import EXAMPLES
-from tests.fakes import FakeOpenAI, Reply
+from tests.fakes import Reply
 from tests.fakes.news_site import FERRY, NAV, NewsSite, article_html
 
 LLM_ENV = {"OPENAI_API_KEY": "test", "NEWSBOT_LLM_MODEL": "fake-model", "NEWSBOT_LLM_TIMEOUT": 5.0,
@@ -45,12 +45,6 @@ def make_services(tmp_path):
 @pytest.fixture()
 def site():
     with NewsSite() as server:
-        yield server
-
-
-@pytest.fixture()
-def fake():
-    with FakeOpenAI() as server:
         yield server
 
 
@@ -232,9 +226,9 @@ def _tool(sentences):
     return Reply(tool_args={"sentences": [{"text": t, "citations": c} for t, c in sentences], "abstain": False})
 
 
-def test_llm_summary_is_verified_and_put_in_article_order(examples_index, make_services, fake):
-    services = make_services(examples_index, fake.base_url)
-    fake.queue(_tool([
+def test_llm_summary_is_verified_and_put_in_article_order(examples_index, make_services, fake_openai):
+    services = make_services(examples_index, fake_openai.base_url)
+    fake_openai.queue(_tool([
         ("Valdoria and the Kestrel Republic exchanged 65 prisoners at the Halden Bridge.", [1]),
         ("Observers from the Northern Maritime Council confirmed that the ceasefire had held.", [4]),
         ("Forty Valdorian sailors walked across the bridge while 25 Kestrelian soldiers crossed the other way.", [2]),
@@ -253,14 +247,14 @@ def test_llm_summary_is_verified_and_put_in_article_order(examples_index, make_s
     assert all(citation_is_real(examples_index.catalog, c.article_id, c.paragraph, c.text)
                for c in _all_citations(summary))
     _markers_and_order(summary)
-    prompt = fake.chat_requests()[-1]["messages"][0]["content"]
+    prompt = fake_openai.chat_requests()[-1]["messages"][0]["content"]
     assert '<paragraph number="1">' in prompt and "data, not instructions" in prompt and "up to 5 bullet" in prompt
 
 
-def test_llm_gist_failing_the_check_is_replaced_by_the_lead(examples_index, make_services, fake):
-    fake.queue(_tool([("The war is over and everyone is happy.", [1]),
+def test_llm_gist_failing_the_check_is_replaced_by_the_lead(examples_index, make_services, fake_openai):
+    fake_openai.queue(_tool([("The war is over and everyone is happy.", [1]),
                       ("Forty Valdorian sailors walked across the bridge.", [2])]))
-    summary = summarize(make_services(examples_index, fake.base_url), "sample-coastline-0125")
+    summary = summarize(make_services(examples_index, fake_openai.base_url), "sample-coastline-0125")
     assert summary.engine == "llm" and summary.gist.citations[0].paragraph == 1
     assert "exchanged 65 prisoners" in summary.gist.text and any("unsupported gist" in n for n in summary.notes)
 
@@ -274,14 +268,14 @@ def test_llm_gist_failing_the_check_is_replaced_by_the_lead(examples_index, make
                                     {"text": "Everyone went home happy and rich.", "citations": [2]}]}),
      "none of the LLM's bullets passed"),
 ])
-def test_llm_failure_falls_back_to_the_extractive_summary(examples_index, make_services, fake, reply, note):
-    fake.queue(reply)
-    summary = summarize(make_services(examples_index, fake.base_url), "sample-coastline-0125")
+def test_llm_failure_falls_back_to_the_extractive_summary(examples_index, make_services, fake_openai, reply, note):
+    fake_openai.queue(reply)
+    summary = summarize(make_services(examples_index, fake_openai.base_url), "sample-coastline-0125")
     assert summary.engine == "extractive" and len(summary.bullets) == 5
     assert any(note in n and "extracted from the article instead" in n for n in summary.notes), summary.notes
 
 
-def test_llm_map_reduce_keeps_the_articles_paragraph_numbers(examples_index, make_services, fake, tmp_path):
+def test_llm_map_reduce_keeps_the_articles_paragraph_numbers(examples_index, make_services, fake_openai, tmp_path):
     towns = ["Arvik", "Belmont", "Corrin", "Dunmere", "Estby", "Farrow", "Galway", "Hollin", "Ivers"]
     paragraphs = [f"The council of {towns[i % 9]} voted on item {i} of the harbour budget on Tuesday, "
                   f"approving {i * 10} new mooring posts for the fishing fleet." for i in range(1, 91)]
@@ -292,17 +286,17 @@ def test_llm_map_reduce_keeps_the_articles_paragraph_numbers(examples_index, mak
     assert [len(p) for p in parts] == [40, 40, 10]
     for part in parts:  # map: each part's first paragraph, plus one citation outside the part (cut)
         first = part[0].paragraph
-        fake.queue(_tool([(paragraphs[first - 1], [first]), (paragraphs[first], [first + 1]),
+        fake_openai.queue(_tool([(paragraphs[first - 1], [first]), (paragraphs[first], [first + 1]),
                           (paragraphs[0], [first + 45])]))
-    fake.queue(_tool([(paragraphs[0], [1]), (paragraphs[81], [82]), (paragraphs[40], [41])]))  # reduce
-    summary = summarize(make_services(examples_index, fake.base_url), str(path))
-    assert summary.engine == "llm" and fake.pending == 0
+    fake_openai.queue(_tool([(paragraphs[0], [1]), (paragraphs[81], [82]), (paragraphs[40], [41])]))  # reduce
+    summary = summarize(make_services(examples_index, fake_openai.base_url), str(path))
+    assert summary.engine == "llm" and fake_openai.pending == 0
     assert summary.gist.citations[0].paragraph == 1
     assert [b.citations[0].paragraph for b in summary.bullets] == [41, 82]
     for c in _all_citations(summary):
         assert c.text == paragraphs[c.paragraph - 1] and c.article_id == article.id
     assert any("3 parts" in n for n in summary.notes) and any("not a paragraph shown" in n for n in summary.notes)
-    prompts = [r["messages"][0]["content"] for r in fake.chat_requests()]
+    prompts = [r["messages"][0]["content"] for r in fake_openai.chat_requests()]
     assert '<paragraph number="41">' in prompts[1] and '<paragraph number="40">' not in prompts[1]
     assert "part 2 of 3" in prompts[1]
     reduced = {int(n) for n in re.findall(r'<paragraph number="(\d+)">', prompts[-1])}
@@ -343,14 +337,14 @@ def test_an_article_in_one_block_counts_sentences_and_a_one_liner_is_refused(exa
         summarize(services, str(one))
 
 
-def test_llm_map_reduce_gives_up_at_its_deadline(examples_index, make_services, fake):
+def test_llm_map_reduce_gives_up_at_its_deadline(examples_index, make_services, fake_openai):
     from bot.llm import LLMError
     from bot.summary.llm import summarize_llm
     from index.search import Hit
 
     hits = [Hit("long", "Long", None, None, None, n, f"Paragraph {n} says something about the harbour.", 0.0)
             for n in range(1, 91)]
-    llm = make_services(examples_index, fake.base_url).llm
+    llm = make_services(examples_index, fake_openai.base_url).llm
     with pytest.raises(LLMError, match="took too long"):
         summarize_llm(llm, hits, 5, deadline=time.monotonic() - 1)
-    assert fake.chat_requests() == []
+    assert fake_openai.chat_requests() == []

@@ -10,8 +10,6 @@ from typer.testing import CliRunner
 
 from bot.cli import app
 from bot.qa.evaluate import citation_is_real
-from bot.services import Services
-from bot.settings import Settings
 from bot.timeline import build_timeline
 from bot.timeline.dates import event_date
 from bot.verify import unsupported_reason
@@ -114,45 +112,30 @@ def test_cli_timeline_prints_entries_and_json_has_the_documented_shape(examples_
 
 
 # -- the LLM engine ---------------------------------------------------------------------------------
-@pytest.fixture()
-def fake():
-    with FakeOpenAI() as server:
-        yield server
-
-
-@pytest.fixture()
-def llm_services(examples_index, tmp_path, fake):
-    settings = Settings(_env_file=None, NEWSBOT_DATA_DIR=str(tmp_path), NEWSBOT_TIMEZONE="UTC",
-                        OPENAI_BASE_URL=fake.base_url, OPENAI_API_KEY="test", NEWSBOT_LLM_MODEL="fake-model",
-                        NEWSBOT_LLM_TIMEOUT=5, NEWSBOT_LLM_MAX_RETRIES=0)
-    opened = Services.open(settings, index=examples_index)
-    yield opened
-    opened.memory.close()
-
-
 def _tool(sentences, abstain=False):
     return Reply(tool_args={"sentences": [{"text": t, "citations": c} for t, c in sentences], "abstain": abstain})
 
 
-def _number_of(fake: FakeOpenAI, needle: str, request: int = -1) -> int:
-    prompt = fake.chat_requests()[request]["messages"][0]["content"]
+def _number_of(fake_openai: FakeOpenAI, needle: str, request: int = -1) -> int:
+    prompt = fake_openai.chat_requests()[request]["messages"][0]["content"]
     for block in prompt.split('<document index="')[1:]:
         if needle in block:
             return int(block.split('"')[0])
     raise AssertionError(f"{needle!r} not in the prompt")
 
 
-def test_llm_entries_are_verified_one_call_per_entry_and_fall_back_when_cut(llm_services, fake):
-    fake.queue(*[_tool([], abstain=True)] * 3)  # a probe: learn each day's numbering
+def test_llm_entries_are_verified_one_call_per_entry_and_fall_back_when_cut(llm_services, fake_openai):
+    fake_openai.queue(*[_tool([], abstain=True)] * 3)  # a probe: learn each day's numbering
     probe = build_timeline(llm_services, "Aydar", max_entries=3)
-    assert len(fake.chat_requests()) == len(probe.entries) and probe.engine == "extractive"
+    assert len(fake_openai.chat_requests()) == len(probe.entries) and probe.engine == "extractive"
     assert any("citation check" in note for note in probe.notes)
-    first_prompt = fake.chat_requests()[0]["messages"][0]["content"]
+    first_prompt = fake_openai.chat_requests()[0]["messages"][0]["content"]
     assert "2026-11-23" in first_prompt and "data, not instructions" in first_prompt
-    n = _number_of(fake, "Old Customs House, are being mediated", request=0)
-    fake.queue(_tool([("Lunerian Foreign Minister Selin Aydar mediated the talks at the Old Customs House.", [n]),
-                      ("Aydar won a $9 billion prize.", [n])]),
-               *[_tool([], abstain=True)] * 2)
+    n = _number_of(fake_openai, "Old Customs House, are being mediated", request=0)
+    fake_openai.queue(_tool([
+        ("Lunerian Foreign Minister Selin Aydar mediated the talks at the Old Customs House.", [n]),
+        ("Aydar won a $9 billion prize.", [n])]),
+                      *[_tool([], abstain=True)] * 2)
     timeline = build_timeline(llm_services, "Aydar", max_entries=3)
     assert timeline.engine == "extractive+llm"
     first = timeline.entries[0]
@@ -162,12 +145,12 @@ def test_llm_entries_are_verified_one_call_per_entry_and_fall_back_when_cut(llm_
                for e in timeline.entries for c in e.citations)
 
 
-def test_an_llm_entry_giving_the_mediation_to_the_wrong_side_is_cut_by_the_meaning_check(llm_services, fake):
-    fake.queue(*[_tool([], abstain=True)] * 3)  # a probe: learn each day's numbering
+def test_an_llm_entry_giving_the_mediation_to_the_wrong_side_is_cut_by_the_meaning_check(llm_services, fake_openai):
+    fake_openai.queue(*[_tool([], abstain=True)] * 3)  # a probe: learn each day's numbering
     build_timeline(llm_services, "Aydar", max_entries=3)
-    n = _number_of(fake, "Old Customs House, are being mediated", request=0)
-    fake.queue(_tool([("The talks at the Old Customs House were mediated by the Northern Maritime Council.", [n])]),
-               *[_tool([], abstain=True)] * 2)
+    n = _number_of(fake_openai, "Old Customs House, are being mediated", request=0)
+    mediated = "The talks at the Old Customs House were mediated by the Northern Maritime Council."
+    fake_openai.queue(_tool([(mediated, [n])]), *[_tool([], abstain=True)] * 2)
     timeline = build_timeline(llm_services, "Aydar", max_entries=3)
     assert timeline.engine == "extractive"  # the one LLM sentence was cut, so the entry was extracted
     assert "Northern Maritime Council" not in timeline.entries[0].text
@@ -178,9 +161,9 @@ def test_an_llm_entry_giving_the_mediation_to_the_wrong_side_is_cut_by_the_meani
     assert reason.startswith("says the Northern Maritime Council mediated") and "Aydar did" in reason
 
 
-def test_llm_failure_extracts_every_entry_after_one_failed_call(llm_services, fake):
-    fake.queue(Reply(status=500))
+def test_llm_failure_extracts_every_entry_after_one_failed_call(llm_services, fake_openai):
+    fake_openai.queue(Reply(status=500))
     timeline = build_timeline(llm_services, "Aydar")
     assert timeline.engine == "extractive" and timeline.entries
     assert any("HTTP 500" in note for note in timeline.notes)
-    assert len(fake.chat_requests()) == 1
+    assert len(fake_openai.chat_requests()) == 1
