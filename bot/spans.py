@@ -1,19 +1,25 @@
-"""Sentences of a cited paragraph with their typed entity spans.
+"""A stored paragraph's sentences with their typed entity spans: what every capability splits paragraphs by.
 
 The ingest-time spaCy pass (index/nlp.py) stores each citable paragraph's sentence offsets and
-entity spans; `sentences_of` reads them back so answering needs no model call. A catalog without
-annotations (NEWSBOT_EXTRACT_ACTORS=false, or articles ingested before annotations existed) is
-split by rule (`bot.text.sentences`) and typed by rule: numbers, amounts, dates and capitalised names.
+entity spans; `sentences_of` reads them back so no capability needs a model call, and `Splitter`
+fetches a whole request's annotations in one catalog query. A paragraph without an annotation
+(NEWSBOT_EXTRACT_ACTORS=false, an article read but not indexed, one ingested before annotations
+existed) is split by rule (`bot.text.sentences`) and typed by rule: numbers, amounts, dates and
+capitalised names. Text that never was a stored paragraph (an LLM's claims) stays on the rule splitter.
+Whether a sentence can stand alone as a cited claim is bot.standalone's business.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 from bot.text import STOPWORDS_ALL, sentences
 from index.articles import Annotation
+from index.catalog import Catalog
+
+Key = tuple[str, int]  # (article id, paragraph number)
 
 # Labels found by rule when there is no stored annotation: spaCy's where a pattern is that sure,
 # NAME for a capitalised run whose kind (person, organisation, place) a rule cannot tell.
@@ -56,12 +62,20 @@ class Sentence:
     text: str
     spans: tuple[Span, ...] = ()
     index: int = 0  # position in its paragraph, from 0
+    start: int = -1  # offset of `text` in its paragraph; -1 when the rule splitter's text is not verbatim there
+
+    @property
+    def end(self) -> int:
+        """Offset just past the sentence in its paragraph (-1 when `start` is unknown)."""
+        return self.start + len(self.text) if self.start >= 0 else -1
 
 
-def sentences_of(text: str, annotation: Annotation | None) -> list[Sentence]:
-    """The paragraph's sentences with their spans: stored ones when annotated, else by rule."""
-    if annotation is None or not annotation.sentences:
-        return [Sentence(s, rule_spans(s), i) for i, s in enumerate(sentences(text))]
+def sentences_of(text: str, annotation: Annotation | None, typed: bool = True) -> list[Sentence]:
+    """The paragraph's sentences with their spans: stored ones when annotated, else by rule (`typed=False`:
+    a caller that reads no spans skips the rule typing)."""
+    if not _fits(text, annotation):
+        return _by_rule(text, typed)
+    assert annotation is not None
     out: list[Sentence] = []
     for start, end in annotation.sentences:
         raw = text[start:end]
@@ -71,8 +85,44 @@ def sentences_of(text: str, annotation: Annotation | None) -> list[Sentence]:
         offset = start + (len(raw) - len(raw.lstrip()))
         spans = tuple(Span(text[s:e], label, s - offset, e - offset) for s, e, label in annotation.entities
                       if s >= offset and e <= offset + len(stripped))
-        out.append(Sentence(stripped, spans, len(out)))
+        out.append(Sentence(stripped, spans, len(out), offset))
     return out
+
+
+def _fits(text: str, annotation: Annotation | None) -> bool:
+    """Whether the annotation can be of this text: a sentence starting past its end means another text (rules)."""
+    return annotation is not None and bool(annotation.sentences) and annotation.sentences[-1][0] < len(text)
+
+
+def _by_rule(text: str, typed: bool) -> list[Sentence]:
+    out: list[Sentence] = []
+    cursor = 0
+    for i, sentence in enumerate(sentences(text)):
+        start = text.find(sentence, cursor)  # -1 when the splitter glued a quotation back across a line break
+        cursor = start + len(sentence) if start >= 0 else cursor
+        out.append(Sentence(sentence, rule_spans(sentence) if typed else (), i, start))
+    return out
+
+
+@dataclass(frozen=True)
+class Splitter:
+    """One request's paragraphs split into sentences: by their stored annotations, fetched from the catalog
+    in one query (`fetch`), and by rule for any paragraph that has none. `Splitter()` splits by rule only."""
+
+    stored: Mapping[Key, Annotation] = field(default_factory=dict)
+
+    @classmethod
+    def fetch(cls, catalog: Catalog | None, keys: Iterable[Key]) -> Splitter:
+        """The stored annotations of these paragraphs (none without a catalog: then every split is by rule)."""
+        return cls(catalog.annotations(list(keys))) if catalog is not None else cls()
+
+    def sentences(self, key: Key, text: str, typed: bool = True) -> list[Sentence]:
+        """The sentences of the stored paragraph `key` whose text is `text`."""
+        return sentences_of(text, self.stored.get(key), typed)
+
+    def texts(self, key: Key, text: str) -> list[str]:
+        """Just the sentence texts of `sentences`."""
+        return [s.text for s in self.sentences(key, text, typed=False)]
 
 
 def rule_spans(sentence: str) -> tuple[Span, ...]:

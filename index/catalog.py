@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS annotations (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+ANNOTATION_CHUNK = 400  # (article, paragraph) pairs per annotations query: 800 parameters, under any SQLite limit
 _ARTICLE_COLUMNS = "id, title, url, source, author, published, ingested_ts, origin"
 
 
@@ -125,13 +126,17 @@ class Catalog:
     def annotations(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], Annotation]:
         """Stored annotations of the keys that have some."""
         out: dict[tuple[str, int], Annotation] = {}
+        wanted = list(dict.fromkeys(keys))
         with self.lock:
-            for article_id, number in dict.fromkeys(keys):
-                row = self.conn.execute("SELECT sentences, entities FROM annotations WHERE article_id=? AND number=?",
-                                        (article_id, number)).fetchone()
-                if row:
-                    out[(article_id, number)] = Annotation(tuple(tuple(s) for s in json.loads(row[0])),
-                                                           tuple(tuple(e) for e in json.loads(row[1])))
+            # Row values in chunks: a dossier or a long article asks for thousands of paragraphs at once.
+            for at in range(0, len(wanted), ANNOTATION_CHUNK):
+                chunk = wanted[at:at + ANNOTATION_CHUNK]
+                rows = self.conn.execute(
+                    "SELECT article_id, number, sentences, entities FROM annotations WHERE (article_id, number)"
+                    f" IN (VALUES {','.join(['(?,?)'] * len(chunk))})", [v for key in chunk for v in key]).fetchall()
+                for article_id, number, sentences, entities in rows:
+                    out[(article_id, number)] = Annotation(tuple(tuple(s) for s in json.loads(sentences)),
+                                                           tuple(tuple(e) for e in json.loads(entities)))
         return out
 
     def mark_indexed(self, article_ids: list[str]) -> None:

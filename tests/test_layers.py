@@ -31,7 +31,7 @@ MODULES = {
     "bot.services": ("bot.services", 6),
     **{f"bot.{m}": ("bot (shared)", 4) for m in
        ("settings", "context", "citations", "verify", "llm", "prompts", "render", "runtime")},
-    **{f"bot.{m}": ("bot (text helpers)", 3.8) for m in ("text", "entities", "sentences", "claims", "spans")},
+    **{f"bot.{m}": ("bot (text helpers)", 3.8) for m in ("text", "entities", "spans", "standalone", "claims")},
     "index.store": ("index (facade)", 2), "index.search": ("index (facade)", 2),
     **{f"index.{m}": ("index (core)", 0) for m in
        ("articles", "sources", "catalog", "vectors", "bm25", "lexical", "embed", "models", "config", "dedupe",

@@ -1,7 +1,8 @@
 """An actor's dossier: counts, a dated timeline of what they did and quotes attributed to them.
 
-Every timeline and quote text is one verbatim sentence of the cited paragraph, chosen because a
-stored mention of the actor falls inside it (so it names them under some alias). Near-identical
+Every timeline and quote text is one verbatim sentence of the cited paragraph (split by its stored
+annotation, by rule without one), chosen because a stored mention of the actor falls inside it (so it
+names them under some alias). Near-identical
 sentences from several outlets appear once. An LLM, when given, only adds a summary of the
 timeline: each of its sentences must cite timeline lines, and bot.verify checks it against them.
 """
@@ -18,6 +19,7 @@ from typing import Any
 from bot.citations import Citation
 from bot.meaning import prefetch
 from bot.prompts import load_prompt
+from bot.spans import Splitter
 from bot.text import sentences
 from bot.verify import unsupported_reason
 from index.actors import Actor
@@ -61,7 +63,8 @@ def build_dossier(index, actor: Actor, llm=None, max_timeline: int = MAX_TIMELIN
     for r in rows:
         paragraphs.setdefault((r["article_id"], r["paragraph"]), dict(r))
         spans[(r["article_id"], r["paragraph"])].append((r["start"], r["end"]))
-    candidates = [c for key, p in paragraphs.items() for c in _candidates(key, p, spans[key])]
+    splitter = Splitter.fetch(catalog, paragraphs)
+    candidates = [c for key, p in paragraphs.items() for c in _candidates(key, p, spans[key], splitter)]
     timeline = _timeline(candidates, max_timeline)
     quotes = _dedupe(sorted((c for c in candidates if c.quote), key=lambda c: -c.score))[:max_quotes]
     markers: dict[tuple[str, int], int] = {}
@@ -94,18 +97,18 @@ def _mention_rows(catalog, actor_id: str) -> list:
             (actor_id,)).fetchall()
 
 
-def _candidates(key: tuple[str, int], paragraph: dict, spans: list[tuple[int, int]]) -> list[_Sentence]:
+def _candidates(key: tuple[str, int], paragraph: dict, spans: list[tuple[int, int]],
+                splitter: Splitter) -> list[_Sentence]:
     """Sentences of the paragraph that contain a mention of the actor, scored."""
-    text, out, cursor = paragraph["text"], [], 0
-    for sentence in sentences(text):
-        start = text.find(sentence, cursor)
-        if start < 0:
-            continue
-        end = cursor = start + len(sentence)
+    out = []
+    for sentence in splitter.sentences(key, paragraph["text"], typed=False):
+        if sentence.start < 0:
+            continue  # not verbatim in the paragraph: mention offsets cannot be placed in it
+        start, end, text = sentence.start, sentence.end, sentence.text
         inside = [(s - start, e - start) for s, e in spans if start <= s and e <= end]
         if inside:
-            quote = any(_attributed(sentence, s, e) for s, e in inside)
-            out.append(_Sentence(key, sentence, paragraph["date_ts"], _score(sentence, inside, key[1], quote), quote))
+            quote = any(_attributed(text, s, e) for s, e in inside)
+            out.append(_Sentence(key, text, paragraph["date_ts"], _score(text, inside, key[1], quote), quote))
     return out
 
 
@@ -207,6 +210,7 @@ def _summary(llm, actor: Actor, timeline: list[dict], catalog=None) -> dict | No
         log.info("dossier summary skipped: %s", exc)
         return None
     shown = {e["citations"][0]["marker"]: e["text"] for e in timeline[:30]}
+    # The model's text was never a stored paragraph: it has no annotation, so the rules split it.
     drafts = [(s, [int(n) for n in re.findall(r"\[(\d+)\]", s)]) for s in sentences(text)]
     prefetch([(_bare(s), [shown[m] for m in markers if m in shown]) for s, markers in drafts])
     kept, cut = [], []

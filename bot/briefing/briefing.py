@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 
-from bot.briefing.bullets import extract, headline, pool
+from bot.briefing.bullets import extract, headline, pool, story_splitter
 from bot.briefing.deliveries import Delivered, Deliveries, Recall
 from bot.briefing.llm import llm_bullets
 from bot.briefing.salience import Salience, day_salience
@@ -26,7 +26,9 @@ from bot.citations import CitedText
 from bot.context import Context
 from bot.llm import LLMError
 from bot.runtime import tz
+from bot.spans import Splitter
 from index.catalog import Catalog
+from index.search import Hit
 
 log = logging.getLogger(__name__)
 NOTHING_NEW = "Nothing new since your last briefing: every story of this period was already delivered."
@@ -177,20 +179,22 @@ class _Writer:
                 break
             if self.recall.repeats(group.article_ids):
                 continue  # nothing in it moved on since it was delivered
-            bullets = self.bullets(group)
+            # What the day's articles repeat says which facts of a story matter, when several tell it;
+            # an article alone is best told by its own lead.
+            salience = self.salience if group.distinct > 1 else None
+            paragraphs = pool(group, salience)
+            splitter = story_splitter(self.index.catalog, group, paragraphs)
+            bullets = self.bullets(group, paragraphs, salience, splitter)
             if bullets:
-                out.append((Story(headline(group), bullets, actor_names(self.index.catalog, group.docs),
+                out.append((Story(headline(group, splitter), bullets, actor_names(self.index.catalog, group.docs),
                                   group.sources, group.article_ids,
                                   self.recall.continues(group.article_ids, group.centroid)), group))
         if self.cut:
             self.notes.append(f"{self.cut} unsupported or repeated item(s) removed by the citation check")
         return out
 
-    def bullets(self, group: StoryGroup) -> list[CitedText]:
-        # What the day's articles repeat says which facts of a story matter, when several tell it;
-        # an article alone is best told by its own lead.
-        salience = self.salience if group.distinct > 1 else None
-        paragraphs = pool(group, salience)
+    def bullets(self, group: StoryGroup, paragraphs: list[tuple[Hit, int]], salience: Salience | None,
+                splitter: Splitter) -> list[CitedText]:
         if self.llm is not None:
             try:
                 bullets, cut = llm_bullets(self.llm, self.embeddings, [h for h, _ in paragraphs], self.recall,
@@ -199,14 +203,14 @@ class _Writer:
                 if bullets:
                     self.engines.add(self.llm.name)
                     return bullets
-                self.notes.append(f"no LLM bullet for “{headline(group)}” passed the citation check; "
+                self.notes.append(f"no LLM bullet for “{headline(group, splitter)}” passed the citation check; "
                                   "its bullets were extracted from the sources")
             except LLMError as exc:
                 log.warning("LLM failed, briefing extractively: %s", exc)
                 self.notes.append(f"{exc}; bullets were extracted from the sources instead")
                 self.llm = None
         self.engines.add("extractive")
-        return extract(self.embeddings, group, paragraphs, self.recall, salience, self.said)
+        return extract(self.embeddings, group, paragraphs, self.recall, splitter, salience, self.said)
 
     def delivered(self, stories: list[tuple[Story, StoryGroup]]) -> list[Delivered]:
         texts = [b.text for story, _ in stories for b in story.bullets]

@@ -4,6 +4,8 @@ Candidates are the sentences of the story's lead paragraphs (every article's lea
 second paragraphs, ...). Each is scored by closeness to the story's sentence centroid plus a
 lead prior, then picked by MMR: a sentence saying what a chosen one (or a delivered bullet)
 already says is skipped, so a claim carried by three outlets appears once, citing two of them.
+A story's paragraphs are split into sentences by their stored annotations (`story_splitter`: one query
+a story), by rule when they have none.
 """
 
 from __future__ import annotations
@@ -15,12 +17,13 @@ import numpy as np
 
 from bot.briefing.deliveries import Recall
 from bot.briefing.salience import DEPTH, Salience
-from bot.briefing.stories import StoryGroup
+from bot.briefing.stories import Doc, StoryGroup
 from bot.citations import Citation, CitedText
 from bot.claims import same_claim
-from bot.sentences import sentence_shaped, strip_dateline
-from bot.text import sentences
+from bot.spans import Splitter
+from bot.standalone import sentence_shaped, strip_dateline
 from bot.verify import unsupported_reason
+from index.catalog import Catalog
 from index.search import Hit
 
 MAX_BULLETS = 4
@@ -68,24 +71,30 @@ def pool(group: StoryGroup, salience: Salience | None = None) -> list[tuple[Hit,
     return [(hit, position) for _, position, hit in scored[:POOL_PARAGRAPHS]]
 
 
-def candidates(paragraphs: list[tuple[Hit, int]]) -> list[Candidate]:
+def story_splitter(catalog: Catalog | None, group: StoryGroup, paragraphs: list[tuple[Hit, int]]) -> Splitter:
+    """The stored annotations a story's bullets and headline are split by: its pool's and its leads'."""
+    leads = [(d.id, d.lead[0].number) for d in group.docs if d.lead]
+    return Splitter.fetch(catalog, [h.key for h, _ in paragraphs] + leads)
+
+
+def candidates(paragraphs: list[tuple[Hit, int]], splitter: Splitter) -> list[Candidate]:
     """Bullet-shaped sentences of the pool: whole, informative, not a question, a list or a caption."""
     out = []
     for hit, position in paragraphs:
-        for i, raw in enumerate(sentences(hit.text)):
+        for i, raw in enumerate(splitter.texts(hit.key, hit.text)):
             text = strip_dateline(raw)  # scraped pages glue highlights and a dateline onto later sentences too
             if sentence_shaped(text):
                 out.append(Candidate(text, hit, 1.0 / (1.0 + position + i)))
     return sorted(out, key=lambda c: -c.prior)[:MAX_CANDIDATES]
 
 
-def extract(embeddings, group: StoryGroup, paragraphs: list[tuple[Hit, int]], recall: Recall,
+def extract(embeddings, group: StoryGroup, paragraphs: list[tuple[Hit, int]], recall: Recall, splitter: Splitter,
             salience: Salience | None = None, said: list[tuple[str, np.ndarray]] | None = None) -> list[CitedText]:
     """2–4 cited sentences for the story by centroid + MMR; [] when everything was already delivered.
 
     `said` holds (text, vector) of the briefing's earlier bullets: a claim two stories share is told once;
     this story's bullets are appended to it."""
-    cands = candidates(paragraphs)
+    cands = candidates(paragraphs, splitter)
     if not cands:
         return []
     vectors = np.asarray(embeddings.embed_documents([c.text for c in cands]), dtype=np.float32)
@@ -144,13 +153,13 @@ def _citations(cands: list[Candidate], vectors: np.ndarray, i: int) -> tuple[Cit
     return tuple(cited)
 
 
-def headline(group: StoryGroup) -> str:
+def headline(group: StoryGroup, splitter: Splitter) -> str:
     """The most central article's title without dateline, site name or truncation debris."""
     doc = next((d for d in group.docs if d.titled), group.docs[0])
     article = doc.article
     lead = strip_dateline(doc.lead[0].text) if doc.lead else ""
     if not doc.titled:  # every title here is a site's widget: the lead's first sentence says what happened
-        return _shortened(sentences(lead)[0] if lead else article.title)
+        return _shortened(_first_sentence(doc, splitter) if lead else article.title)
     title = _without_site(article.title, article.source)
     before = _before_dateline(title)
     if before:
@@ -158,8 +167,19 @@ def headline(group: StoryGroup) -> str:
     title = strip_dateline(title)
     stem = title.rstrip(".… ")
     if lead.startswith(stem) and len(lead) > len(stem) and not title.endswith((".", "!", "?", "\"", "”")):
-        title = sentences(lead)[0]  # a title cut from the lead (wire feeds do this): take its first sentence
+        title = _first_sentence(doc, splitter)  # a title cut from the lead (wire feeds do this): its first sentence
     return _shortened(title)
+
+
+def _first_sentence(doc: Doc, splitter: Splitter) -> str:
+    """The first sentence of the article's lead after its dateline (verbatim: the dateline is a prefix)."""
+    paragraph = doc.lead[0]
+    lead = strip_dateline(paragraph.text)
+    cut = len(paragraph.text) - len(lead)
+    for sentence in splitter.sentences((doc.id, paragraph.number), paragraph.text, typed=False):
+        if sentence.start >= 0 and sentence.end > cut:
+            return paragraph.text[max(sentence.start, cut):sentence.end].strip()
+    return lead
 
 
 def _shortened(title: str) -> str:

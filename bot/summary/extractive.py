@@ -5,6 +5,7 @@ A sentence scores by its closeness to the article's centroid (sentence embedding
 is read in parts: each part's most central sentences are picked by TF-IDF (cheap enough for a thousand
 paragraphs: map), and only those are embedded and selected from (reduce). So the embedding cost stays
 bounded whatever the length, and every sentence keeps the number of the paragraph it came from.
+Paragraphs are split into sentences by their stored annotations (bot.spans.Splitter), by rule otherwise.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from bot.spans import Splitter
 from bot.summary.parts import Draft, Point, split_parts
-from bot.text import content_words, sentences
+from bot.text import content_words
 from index.search import Hit
 
 MIN_WORDS, MAX_WORDS = 6, 60  # shorter is a fragment or a heading; longer reads as a wall of text
@@ -55,9 +57,9 @@ class Sentence:
         return len(self.text.split())
 
 
-def candidates(hits: list[Hit]) -> list[Sentence]:
+def candidates(hits: list[Hit], splitter: Splitter) -> list[Sentence]:
     """Sentences fit for a bullet, in reading order (any sentence of 3+ words when none is)."""
-    split = [(rank, hit, s) for rank, hit in enumerate(hits) for s in sentences(hit.text)]
+    split = [(rank, hit, s) for rank, hit in enumerate(hits) for s in splitter.texts(hit.key, hit.text)]
     chosen = [(rank, hit, s) for rank, hit, s in split if _bullet_like(s)]
     if not chosen:
         chosen = [(rank, hit, s) for rank, hit, s in split if len(s.split()) >= 3]
@@ -77,9 +79,9 @@ def _bullet_like(sentence: str) -> bool:
             and any(c.islower() for c in sentence))
 
 
-def summarize_extractive(hits: list[Hit], count: int, embeddings) -> Draft:
+def summarize_extractive(hits: list[Hit], count: int, embeddings, splitter: Splitter) -> Draft:
     """A gist and up to `count` bullets made of the article's own sentences; Draft(None, ()) for no text."""
-    pool = candidates(hits)
+    pool = candidates(hits, splitter)
     if not pool:
         return Draft(None, ())
     notes: tuple[str, ...] = ()
@@ -97,9 +99,9 @@ def summarize_extractive(hits: list[Hit], count: int, embeddings) -> Draft:
     return Draft(_point(pool[gist]), tuple(bullets), notes)
 
 
-def lead_gist(hits: list[Hit], embeddings) -> Point | None:
+def lead_gist(hits: list[Hit], embeddings, splitter: Splitter) -> Point | None:
     """The gist alone (for an LLM summary whose own gist failed the citation check)."""
-    pool = [s for s in candidates(hits[:LEAD_PARAGRAPHS * 3]) if s.rank < LEAD_PARAGRAPHS][:LEAD_SENTENCES]
+    pool = [s for s in candidates(hits[:LEAD_PARAGRAPHS * 3], splitter) if s.rank < LEAD_PARAGRAPHS][:LEAD_SENTENCES]
     if not pool:
         return None
     vectors = np.asarray(embeddings.embed_documents([s.text for s in pool]), dtype=np.float32)

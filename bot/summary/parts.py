@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from bot.text import sentences
+from bot.spans import Splitter
 from index.articles import Article
 from index.search import Hit
 
@@ -62,11 +62,11 @@ def split_parts(hits: list[Hit], max_paragraphs: int = PART_PARAGRAPHS, max_char
     return parts
 
 
-def bullet_count(requested: int, hits: list[Hit]) -> int:
+def bullet_count(requested: int, hits: list[Hit], splitter: Splitter) -> int:
     """The bullets an article can carry: what was asked, fewer for a short article (the gist takes the lead).
 
     Paragraphs are the unit; an article printed as one block counts its sentences instead. 0 = too short."""
-    units = len(hits) if len(hits) != 1 else len(sentences(hits[0].text))
+    units = len(hits) if len(hits) != 1 else len(splitter.texts(hits[0].key, hits[0].text))
     return max(0, min(requested, units - 1))
 
 

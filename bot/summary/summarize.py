@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from bot.citations import Citation, CitedText
 from bot.context import Context
 from bot.llm import LLMError
+from bot.spans import Splitter
 from bot.summary.actors import key_actors
 from bot.summary.extractive import lead_gist, summarize_extractive
 from bot.summary.llm import summarize_llm
@@ -72,18 +73,21 @@ def summarize(ctx: Context, target: str, bullets: int = DEFAULT_BULLETS, add_to_
     except ValueError as exc:
         raise SummaryError(str(exc)) from exc
     hits = article_hits(loaded.article)
-    count = bullet_count(clamp_bullets(bullets), hits)
+    # An indexed article's paragraphs are split by their stored annotations (one query); one read from a
+    # link or file has none, so the rules split it.
+    splitter = Splitter.fetch(ctx.index.catalog if loaded.indexed else None, [h.key for h in hits])
+    count = bullet_count(clamp_bullets(bullets), hits, splitter)
     if count == 0:
         raise SummaryError(f"“{loaded.article.title}” is too short to summarise: it says one thing")
     notes = list(loaded.notes)
-    draft, engine = _draft(ctx, hits, count, notes)
+    draft, engine = _draft(ctx, hits, count, notes, splitter)
     if draft.gist is None or not draft.bullets:
         raise SummaryError(f"“{loaded.article.title}” has too little running text to summarise")
     notes.extend(draft.notes)
     return _assemble(loaded, hits, draft, key_actors(ctx, loaded.article, loaded.indexed), engine, notes)
 
 
-def _draft(ctx: Context, hits: list[Hit], count: int, notes: list[str]) -> tuple[Draft, str]:
+def _draft(ctx: Context, hits: list[Hit], count: int, notes: list[str], splitter: Splitter) -> tuple[Draft, str]:
     """The LLM's verified summary when an LLM is configured and delivers; the extractive one otherwise."""
     embeddings = ctx.index.embeddings
     llm = ctx.llm
@@ -92,12 +96,12 @@ def _draft(ctx: Context, hits: list[Hit], count: int, notes: list[str]) -> tuple
             deadline = time.monotonic() + LLM_BUDGET_CALLS * ctx.settings.llm_timeout
             draft = summarize_llm(llm, hits, count, embeddings, deadline, actors=ctx.index.catalog)
             if draft.gist is None:  # the model's gist failed the citation check: the article's own lead stands in
-                draft = Draft(lead_gist(hits, embeddings), draft.bullets, draft.notes)
+                draft = Draft(lead_gist(hits, embeddings, splitter), draft.bullets, draft.notes)
             return draft, llm.name
         except LLMError as exc:
             log.warning("LLM summary failed, extracting instead: %s", exc)
             notes.append(f"{exc}; this summary was extracted from the article instead")
-    return summarize_extractive(hits, count, embeddings), "extractive"
+    return summarize_extractive(hits, count, embeddings, splitter), "extractive"
 
 
 def _assemble(loaded: Loaded, hits: list[Hit], draft: Draft, actors: list[str], engine: str,

@@ -3,7 +3,7 @@ each with the day its event happened, its paragraph's relevance and where it sta
 
 Nothing is embedded here: topic relevance comes from the paragraph vectors stored at ingest, so a
 window of hundreds of articles costs one vector fetch. Sentence boundaries come from the ingest-time
-NLP pass when stored (bot.text.sentences otherwise).
+NLP pass when stored, fetched in one query (bot.spans.Splitter; the rules split a paragraph without).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.sentences import sentence_shaped, strip_dateline
-from bot.text import sentences
+from bot.spans import Splitter
+from bot.standalone import sentence_shaped, strip_dateline
 from bot.timeline.dates import event_date
 from bot.timeline.scope import MATCH_PARAGRAPHS, TOPIC_THRESHOLD, Scope, actor_spans, paragraph_relevance
 from index.articles import Article
@@ -77,17 +77,18 @@ def gather(index: Index, scope: Scope, since_ts: int | None, until_ts: int | Non
         relevance = paragraph_relevance(index, scope, keys)
         matched = [i for i in days if _article_relevance(articles[i], relevance) >= threshold]
     stories = _story_of(index, matched)
+    depth = DEPTH if scope.actor is None else None
+    read = [(article, position, paragraph) for article in (articles[i] for i in matched)
+            for position, paragraph in enumerate(article.indexable[:depth])
+            if (article.id, paragraph.number) in relevance]
+    splitter = Splitter.fetch(catalog, [(a.id, p.number) for a, _, p in read])
     out: list[Candidate] = []
-    for article_id in matched:
-        article = articles[article_id]
-        for position, paragraph in enumerate(article.indexable[:DEPTH] if scope.actor is None else article.indexable):
-            key = (article_id, paragraph.number)
-            if key not in relevance:
-                continue
-            hit = Hit(article.id, article.title, article.url, article.source, article.published, paragraph.number,
-                      paragraph.text, relevance[key])
-            within = spans.get(key) if scope.actor is not None else None
-            out += _sentences(hit, days[article_id], position, stories[article_id], within)
+    for article, position, paragraph in read:
+        key = (article.id, paragraph.number)
+        hit = Hit(article.id, article.title, article.url, article.source, article.published, paragraph.number,
+                  paragraph.text, relevance[key])
+        within = spans.get(key) if scope.actor is not None else None
+        out += _sentences(hit, splitter, days[article.id], position, stories[article.id], within)
     return Evidence({i: (days[i], stories[i], articles[i].source or "unknown outlet") for i in matched}, out)
 
 
@@ -97,16 +98,15 @@ def _article_relevance(article: Article, relevance: dict[tuple[str, int], float]
     return max(scores, default=0.0)
 
 
-def _sentences(hit: Hit, published: date, position: int, story: int,
+def _sentences(hit: Hit, splitter: Splitter, published: date, position: int, story: int,
                spans: list[tuple[int, int]] | None) -> list[Candidate]:
     """The paragraph's sentences fit to stand alone (for an actor: those naming them), dated."""
-    out, cursor = [], 0
-    for i, raw in enumerate(sentences(hit.text)):
-        start = hit.text.find(raw, cursor)
-        end = cursor = (start + len(raw)) if start >= 0 else cursor
+    out = []
+    for sentence in splitter.sentences(hit.key, hit.text, typed=False):
+        i, start, end = sentence.index, sentence.start, sentence.end
         if spans is not None and not any(start <= s and e <= end for s, e in spans):
             continue
-        text = strip_dateline(raw)
+        text = strip_dateline(sentence.text)
         if not sentence_shaped(text) or len(_QUOTED.sub("", text).split()) < MIN_OWN_WORDS:
             continue
         when = event_date(text, published)

@@ -1,7 +1,8 @@
 """Sentences of news copy that can stand alone as a cited claim: datelines cut from their front, and a
 shape check that leaves out questions, list items, captions, links and the site talking to its reader.
 
-Briefing bullets and timeline entries both pick such sentences; what is left stays verbatim.
+Briefing bullets and timeline entries both pick such sentences; what is left stays verbatim. Splitting a
+paragraph into sentences is bot.spans' business; this module judges one sentence.
 """
 
 from __future__ import annotations
