@@ -31,26 +31,25 @@ JPM = ("Shares of J.P. Morgan fell on Tuesday after chief executive Jamie Dimon 
        " The union called the cuts a betrayal.")
 HAFTAR = ("Maj. Gen. Khalifa Haftar said the offensive on the capital would continue until the militias"
           " surrendered. His forces shelled the airport overnight, witnesses said.")
-ARTICLE = {
-    "id": "jpm-cuts", "title": "J.P. Morgan to cut 500 mortgage jobs", "published": "2024-03-05T10:00:00+00:00",
-    "source": "Harbor Wire", "url": "https://example.org/jpm-cuts",
-    "text": "\n\n".join([
-        JPM,
-        "The chief executive told analysts the cuts would fall mostly on the mortgage unit in Ohio.",
-        "Analysts at Goldman Sachs said the move was expected after a weak quarter for home lending.",
-        "The union said it would meet bank officials next week to discuss severance for the workers affected.",
-        "Shares of J.P. Morgan recovered slightly by the close of trading, ending the day down 2 percent.",
-    ]),
-}
-LIBYA = {
-    "id": "haftar-offensive", "title": "Haftar vows to press on", "published": "2024-03-05T12:00:00+00:00",
-    "source": "Desert Post", "url": "https://example.org/haftar",
-    "text": "\n\n".join([
-        HAFTAR,
-        "Khalifa Haftar has led the eastern forces since 2014 and rejected the truce offered by the capital.",
-        "Diplomats in the region said the fighting had displaced thousands of families in the past week.",
-    ]),
-}
+
+
+def _record(article_id: str, title: str, hour: int, source: str, paragraphs: list[str]) -> dict:
+    return {"id": article_id, "title": title, "published": f"2024-03-05T{hour:02d}:00:00+00:00", "source": source,
+            "url": f"https://example.org/{article_id}", "text": "\n\n".join(paragraphs)}
+
+
+ARTICLE = _record("jpm-cuts", "J.P. Morgan to cut 500 mortgage jobs", 10, "Harbor Wire", [
+    JPM,
+    "The chief executive told analysts the cuts would fall mostly on the mortgage unit in Ohio.",
+    "Analysts at Goldman Sachs said the move was expected after a weak quarter for home lending.",
+    "The union said it would meet bank officials next week to discuss severance for the workers affected.",
+    "Shares of J.P. Morgan recovered slightly by the close of trading, ending the day down 2 percent.",
+])
+LIBYA = _record("haftar-offensive", "Haftar vows to press on", 12, "Desert Post", [
+    HAFTAR,
+    "Khalifa Haftar has led the eastern forces since 2014 and rejected the truce offered by the capital.",
+    "Diplomats in the region said the fighting had displaced thousands of families in the past week.",
+])
 WHOLE = "Shares of J.P. Morgan fell on Tuesday after chief executive Jamie Dimon said the bank would cut 500 jobs."
 FRAGMENT = "Morgan fell on Tuesday after chief executive Jamie Dimon said the bank would cut 500 jobs."
 
