@@ -70,14 +70,16 @@ class Sentence:
         return self.start + len(self.text) if self.start >= 0 else -1
 
 
-def sentences_of(text: str, annotation: Annotation | None, typed: bool = True) -> list[Sentence]:
+def sentences_of(text: str, annotation: Annotation | None, typed: bool = True,
+                 whole_quotes: bool = False) -> list[Sentence]:
     """The paragraph's sentences with their spans: stored ones when annotated, else by rule (`typed=False`:
-    a caller that reads no spans skips the rule typing)."""
+    a caller that reads no spans skips the rule typing). `whole_quotes` glues stored sentences back together
+    where spaCy cut inside a quotation or before a lower-case word, as the rule splitter never does."""
     if not _fits(text, annotation):
         return _by_rule(text, typed)
     assert annotation is not None
     out: list[Sentence] = []
-    for start, end in annotation.sentences:
+    for start, end in (_glued(text, annotation.sentences) if whole_quotes else annotation.sentences):
         raw = text[start:end]
         stripped = raw.strip()
         if not stripped:
@@ -94,6 +96,32 @@ def _fits(text: str, annotation: Annotation | None) -> bool:
     return annotation is not None and bool(annotation.sentences) and annotation.sentences[-1][0] < len(text)
 
 
+def _glued(text: str, bounds: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Stored sentence offsets, a sentence joined to the one before when it continues it: spaCy splits inside a
+    quotation ("“She won. | I called her to concede.”", half a quote either side), before a lower-case word or a
+    hyphen ("Co | -operate"), after a colon ("HALFTIME: | Argentina leads"), and around a lone bracket or stray
+    character ("[ | 40:32] Welker:"). On a labelled rtqa-dev sample (bench/stored_sentences.py, the "dev" rows)
+    those were all the splits of spaCy's that a reader would undo."""
+    out: list[tuple[int, int]] = []
+    curly = straight = 0  # open curly quotes; straight quotes seen (odd = inside one)
+    for start, end in bounds:
+        piece = text[start:end]
+        previous = text[out[-1][0]:out[-1][1]].rstrip() if out else ""
+        if out and (curly > 0 or straight % 2 or piece.lstrip()[:1].islower() or piece.lstrip()[:1] == "-"
+                    or previous.endswith(":") or _stray(previous) or _stray(piece)):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+        curly = max(0, curly + piece.count("“") - piece.count("”"))
+        straight += piece.count('"')
+    return out
+
+
+def _stray(piece: str) -> bool:
+    """A 'sentence' with under two letters or digits: a bracket, a byte-order mark, a dash."""
+    return sum(c.isalnum() for c in piece) < 2
+
+
 def _by_rule(text: str, typed: bool) -> list[Sentence]:
     out: list[Sentence] = []
     cursor = 0
@@ -107,7 +135,8 @@ def _by_rule(text: str, typed: bool) -> list[Sentence]:
 @dataclass(frozen=True)
 class Splitter:
     """One request's paragraphs split into sentences: by their stored annotations, fetched from the catalog
-    in one query (`fetch`), and by rule for any paragraph that has none. `Splitter()` splits by rule only."""
+    in one query (`fetch`), and by rule for any paragraph that has none. `Splitter()` splits by rule only.
+    A quotation is never cut in half: a bullet, dossier line or timeline entry is a whole sentence of it."""
 
     stored: Mapping[Key, Annotation] = field(default_factory=dict)
 
@@ -118,7 +147,7 @@ class Splitter:
 
     def sentences(self, key: Key, text: str, typed: bool = True) -> list[Sentence]:
         """The sentences of the stored paragraph `key` whose text is `text`."""
-        return sentences_of(text, self.stored.get(key), typed)
+        return sentences_of(text, self.stored.get(key), typed, whole_quotes=True)
 
     def texts(self, key: Key, text: str) -> list[str]:
         """Just the sentence texts of `sentences`."""

@@ -164,3 +164,16 @@ def test_briefing_and_timeline_take_whole_annotated_sentences(annotated):
 def test_briefing_without_annotations_still_briefs(bare):
     bullets = [b.text for s in brief(_ctx(bare, False), day=date(2024, 3, 5)).stories for b in s.bullets]
     assert bullets
+
+
+def test_a_quotation_spacy_cut_in_half_is_glued_back():
+    text = "Cheney told supporters: “She won. I called her to concede the race.” Hageman thanked them."
+    second, third = text.index("I called"), text.index("Hageman")
+    cut = Annotation(((0, second - 1), (second, third - 1), (third, len(text))), ())  # spaCy cut inside the quote
+    assert [s.text for s in sentences_of(text, cut)][:1] == ["Cheney told supporters: “She won."]  # as stored
+    glued = Splitter({("a", 1): cut}).sentences(("a", 1), text)
+    assert [s.text for s in glued] == ["Cheney told supporters: “She won. I called her to concede the race.”",
+                                       "Hageman thanked them."]
+    assert all(text[s.start:s.end] == s.text for s in glued)
+    bracket = "[40:32] Welker: OK, I have to give him a chance to respond."
+    assert Splitter({("a", 2): Annotation(((0, 1), (1, len(bracket))), ())}).texts(("a", 2), bracket) == [bracket]
