@@ -42,6 +42,7 @@ _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         rf"\b{_APPROX}{_NUM}[\s-](?:days?|weeks?|months?|years?)(?:[\s-]old)?\b")),
     ("CARDINAL", re.compile(rf"\b{_APPROX}\d[\d,.]*{_SCALE}", re.IGNORECASE)),
 )
+_TWO_ALNUM = re.compile(r"[^\W_].*?[^\W_]", re.DOTALL)  # two letters or digits, anything between
 _NAME_RUN = re.compile(r"\b[A-Z][\w’'.-]*[\w](?:\s+(?:of\s+|al-|bin\s+|de\s+)?[A-Z][\w’'.-]*[\w])*")
 
 
@@ -73,7 +74,7 @@ class Sentence:
 def sentences_of(text: str, annotation: Annotation | None, typed: bool = True,
                  whole_quotes: bool = False) -> list[Sentence]:
     """The paragraph's sentences with their spans: stored ones when annotated, else by rule (`typed=False`:
-    a caller that reads no spans skips the rule typing). `whole_quotes` glues stored sentences back together
+    a caller that reads no spans gets none and skips the typing). `whole_quotes` glues stored sentences back together
     where spaCy cut inside a quotation or before a lower-case word, as the rule splitter never does."""
     if not _fits(text, annotation):
         return _by_rule(text, typed)
@@ -86,7 +87,7 @@ def sentences_of(text: str, annotation: Annotation | None, typed: bool = True,
             continue
         offset = start + (len(raw) - len(raw.lstrip()))
         spans = tuple(Span(text[s:e], label, s - offset, e - offset) for s, e, label in annotation.entities
-                      if s >= offset and e <= offset + len(stripped))
+                      if s >= offset and e <= offset + len(stripped)) if typed else ()
         out.append(Sentence(stripped, spans, len(out), offset))
     return out
 
@@ -119,7 +120,7 @@ def _glued(text: str, bounds: Sequence[tuple[int, int]]) -> list[tuple[int, int]
 
 def _stray(piece: str) -> bool:
     """A 'sentence' with under two letters or digits: a bracket, a byte-order mark, a dash."""
-    return sum(c.isalnum() for c in piece) < 2
+    return _TWO_ALNUM.search(piece) is None
 
 
 def _by_rule(text: str, typed: bool) -> list[Sentence]:
