@@ -19,13 +19,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from common import ROOT, SHARED, read_jsonl
+from common import PAGE_CHARS, QA_PAGES, RTQA, read_jsonl, rtqa_articles
 
 from bot.text import fold
 from index.articles import Article
-from index.sources import from_record, read_paths
-
-CORPUS_FILES = [ROOT / "examples/articles", SHARED / "seed/blinken-turkey.txt"]
+from index.sources import read_paths
 
 
 def question_sets() -> list[Path]:
@@ -57,9 +55,9 @@ class Corpus:
 def load_corpus() -> Corpus:
     """The articles the fit indexes, read the way it reads them."""
     corpus = Corpus()
-    for record in read_jsonl(SHARED / "rtqa-dev" / "articles.jsonl"):
-        corpus.add(from_record(record, record["id"]))
-    for item in read_paths(CORPUS_FILES, 200_000):
+    for article in rtqa_articles():
+        corpus.add(article)
+    for item in read_paths(QA_PAGES, PAGE_CHARS):
         if isinstance(item, Article):
             corpus.add(item, Path(item.origin.split(":")[0]).stem)
     return corpus
@@ -127,8 +125,8 @@ def check(paths: list[Path], corpus: Corpus) -> Report:
 def main() -> int:
     paths = question_sets()
     missing = [p for p in paths if not p.exists()]
-    if missing or not (SHARED / "rtqa-dev" / "articles.jsonl").exists():
-        print(f"skipped: {', '.join(map(str, missing or [SHARED]))} absent")
+    if missing or not (RTQA / "articles.jsonl").exists():
+        print(f"skipped: {', '.join(map(str, missing or [RTQA]))} absent")
         return 0
     report = check(paths, load_corpus())
     total: Counter = Counter()

@@ -30,6 +30,20 @@ def read_jsonl(path: Path, limit: int | None = None) -> list[dict]:
     return rows[:limit] if limit else rows
 
 
+RTQA = SHARED / "rtqa-dev"
+# The user's files the answer fit indexes beside rtqa-dev (bench/fit_answers.py), and its questions'
+# gold articles are checked against (bench/check_questions.py): one list, so the two never disagree.
+QA_PAGES = [ROOT / "examples" / "articles", SHARED / "seed" / "blinken-turkey.txt"]
+PAGE_CHARS = 200_000  # as NEWSBOT_MAX_ARTICLE_CHARS' default
+
+
+def rtqa_articles():
+    """rtqa-dev's articles as the catalog ingests them (each record's id is its origin)."""
+    from index.sources import from_record
+
+    return (from_record(r, r["id"]) for r in read_jsonl(RTQA / "articles.jsonl"))
+
+
 def temp_config(**overrides):
     """An IndexConfig in a fresh temp dir (fields the config lacks are ignored)."""
     from index.config import IndexConfig

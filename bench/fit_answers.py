@@ -35,7 +35,7 @@ from pathlib import Path
 import numpy as np
 from answer_fitting import Case, Outcome, fit, folds, judged, outcome
 from baseline_answers import BaselineEngine
-from common import ROOT, SHARED, read_jsonl, require, temp_config
+from common import PAGE_CHARS, QA_PAGES, ROOT, RTQA, read_jsonl, require, rtqa_articles, temp_config
 
 from bot.qa.answer import Answerer
 from bot.qa.evaluate import resolve_gold, short_answer_matches
@@ -44,10 +44,10 @@ from bot.qa.features import FEATURES, Question
 from bot.qa.ranker import ANSWER_FEATURES, Logistic, Ranker
 from bot.text import content_words, fold
 from index.config import IndexConfig
-from index.sources import from_record, read_paths
+from index.sources import read_paths
 from index.store import Index
 
-QUESTION_SETS = [SHARED / "rtqa-dev" / "questions.jsonl", ROOT / "bench/data/dev_questions.jsonl",
+QUESTION_SETS = [RTQA / "questions.jsonl", ROOT / "bench/data/dev_questions.jsonl",
                  ROOT / "examples/questions.jsonl", ROOT / "examples/unanswerable.jsonl",
                  ROOT / "bench/data/unanswerable.jsonl", ROOT / "bench/data/near_unanswerable.jsonl"]
 CACHE_VERSION = 2  # bump when Case changes
@@ -58,8 +58,8 @@ def build_index(data_dir: str | None) -> Index:
         return Index.open(IndexConfig(data_dir=Path(data_dir)))
     index = Index.open(temp_config())
     started = time.perf_counter()
-    index.ingest(from_record(r, r["id"]) for r in read_jsonl(SHARED / "rtqa-dev" / "articles.jsonl"))
-    index.ingest(read_paths([ROOT / "examples/articles", SHARED / "seed/blinken-turkey.txt"], 200_000))
+    index.ingest(rtqa_articles())
+    index.ingest(read_paths(QA_PAGES, PAGE_CHARS))
     print(f"built the index in {time.perf_counter() - started:.0f} s")
     return index
 
@@ -188,7 +188,7 @@ def main() -> None:
     parser.add_argument("--write", action="store_true", help="fit on all questions and write bot/qa/fitted.py")
     parser.add_argument("--cache", help="pickle of the retrieved cases (re-used when present)")
     args = parser.parse_args()
-    require(SHARED / "rtqa-dev")
+    require(RTQA)
     cases = [featurised(c) for c in load_cases(args)]
     fold_ids = folds(cases, args.folds)
     results: list[Outcome | None] = [None] * len(cases)

@@ -13,13 +13,12 @@ import time
 from datetime import date
 from pathlib import Path
 
-from common import SHARED, percentile, read_jsonl, require, temp_config
+from common import RTQA, percentile, read_jsonl, require, rtqa_articles, temp_config
 
 from bot.qa.when import window
 from bot.text import fold
 from index.config import IndexConfig
 from index.search import Filters, search
-from index.sources import from_record
 from index.store import Index
 
 KS = (1, 3, 5, 10)
@@ -41,13 +40,12 @@ def rtqa_index(doc: str | None) -> tuple[Index, list[dict]]:
     parser = argparse.ArgumentParser(description=doc)
     parser.add_argument("--data-dir", help="an existing index of rtqa-dev (else one is built in a temp dir)")
     args = parser.parse_args()
-    corpus = require(SHARED / "rtqa-dev")
-    questions = read_jsonl(corpus / "questions.jsonl")
+    questions = read_jsonl(require(RTQA) / "questions.jsonl")
     if args.data_dir:
         return Index.open(IndexConfig(data_dir=Path(args.data_dir))), questions
     index = Index.open(temp_config(extract_actors=False))
     started = time.perf_counter()
-    index.ingest(from_record(r, r["id"]) for r in read_jsonl(corpus / "articles.jsonl"))
+    index.ingest(rtqa_articles())
     print(f"built the index in {time.perf_counter() - started:.0f} s")
     return index, questions
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from common import SHARED, read_jsonl, require
+from common import RTQA, read_jsonl, require, rtqa_articles
 
 from bot.actors import build_dossier
 from bot.context import Context
@@ -39,7 +39,6 @@ from bot.summary import SummaryError, summarize
 from bot.text import sentences
 from index.actors import directory
 from index.config import IndexConfig
-from index.sources import from_record
 from index.store import Index
 
 LABELS = Path(__file__).resolve().parent / "data" / "sentence_split_labels.tsv"
@@ -66,10 +65,10 @@ def point_signatures(texts: list[str]) -> dict[str, int]:
 
 
 def open_index(data_dir: Path) -> Index:
-    corpus = require(SHARED / "rtqa-dev")
+    require(RTQA)
     index = Index.open(IndexConfig(data_dir=data_dir / "rtqa", extract_actors=True))
     started = time.perf_counter()
-    report = index.ingest(from_record(r, r["id"]) for r in read_jsonl(corpus / "articles.jsonl"))
+    report = index.ingest(rtqa_articles())
     if report.added:
         print(f"ingested {len(report.added)} articles in {time.perf_counter() - started:.0f} s")
     return index
@@ -168,7 +167,7 @@ def both_ways(label: str, make: Callable[[], list[list[str]]]) -> None:
 
 
 def summaries(ctx: Context, limit: int) -> None:
-    questions = read_jsonl(SHARED / "rtqa-dev" / "questions.jsonl")
+    questions = read_jsonl(RTQA / "questions.jsonl")
     ids = list(dict.fromkeys(i for q in questions for i in q.get("gold_article_ids", [])))[:limit]
 
     def make() -> list[list[str]]:
