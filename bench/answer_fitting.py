@@ -21,13 +21,15 @@ from index.search import Hit
 
 LEXICAL_FEATURES = [i for i, name in enumerate(FEATURES) if name not in SIMILARITY]
 INNER_FOLDS = 4
-# The bar maximises (right answers − WRONG_COST × wrong ones) over every scenario: answerable,
-# unanswerable and gold-withheld questions alike. 1.5 answers when P(right) ≥ 0.6.
-WRONG_COST = 1.5
+# The issue's "Done when" targets. The bars fall short of them least, summed in rate units (a bar that
+# buys support with wrong answers pays in precision and wrong-when-withheld), without giving up support.
+AT_LEAST = {"support": 0.85, "exact": 0.75, "precision": 0.85, "abstention": 0.90}
+AT_MOST = {"wrong_when_withheld": 0.15}
 SEED = 12
-# The ordering model: ~250 questions with an answering sentence. Strong shrinkage of every weight but
-# the prior's keeps it close to the old hand-weighted score, correcting it where the data agree.
-ORDER_L2, ORDER_STEPS = 100.0, 600
+# The ordering model learns from the cases with an answering sentence. The prior's weight is not shrunk,
+# the others are: with 143 answerable questions a shrinkage of 100 held it close to the old hand-weighted
+# score; with 324 a weaker one did better on held-out folds (support 0.667 -> 0.685, precision 0.800 -> 0.828).
+ORDER_L2, ORDER_STEPS = 3.0, 600
 # The answerability model learns from one row per question (~330) over a few features (ranker.CHOSEN).
 ANSWER_L2 = 1.0
 
@@ -42,7 +44,6 @@ class Case:
     answers: tuple[str, ...]
     text: str
     candidates: list[Candidate]
-    typed_markers: set[int]
     paragraphs: int
     similarity: np.ndarray
     holds: np.ndarray  # sentence holds an answer string
@@ -170,14 +171,15 @@ def fit(cases: list[Case]) -> Ranker:
         inner_lex = _lexical(train)
         inner_order = _order(train, inner_lex)
         parts.append((test, inner_lex, inner_order, *_choices(test, inner_lex, inner_order)[:2]))
-    answer = fit_logistic(np.vstack([x for *_, x, _ in parts]), np.concatenate([y for *_, y in parts]), ANSWER_L2)
+
+    def answer_model(chosen: list[tuple]) -> Logistic:
+        return fit_logistic(np.vstack([p[3] for p in chosen]), np.concatenate([p[4] for p in chosen]), ANSWER_L2)
+
+    answer = answer_model(parts)
     # The bars are set on held-out cases too: each inner fold answered by the models of the others.
     held_out: list[tuple[Case, Scored]] = []
-    for k, (test, inner_lex, inner_order, _, _) in enumerate(parts):
-        others = [part for n, part in enumerate(parts) if n != k]
-        inner_answer = fit_logistic(np.vstack([x for *_, x, _ in others]), np.concatenate([y for *_, y in others]),
-                                    ANSWER_L2)
-        probe = Ranker(inner_lex, inner_order, inner_answer, 0.0, 1.01)
+    for k, (test, inner_lex, inner_order, *_) in enumerate(parts):
+        probe = Ranker(inner_lex, inner_order, answer_model([p for n, p in enumerate(parts) if n != k]), 0.0, 1.01)
         held_out += [(case, scored(case, probe)) for case in test]
     answer_at, extra_at = _bars(held_out, lex)
     return Ranker(lex, order, answer, answer_at, extra_at)
@@ -196,19 +198,29 @@ EXTRA_BARS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8)  # for a further se
 
 
 def _bars(held_out: list[tuple[Case, Scored]], lex: Logistic) -> tuple[float, float]:
-    """(answer_at, extra_at): the most support (then exactness, then fewest words) among the bars that
-    keep every reader-facing figure at least as good as the baseline engine's on the same cases
-    (abstention, abstention on answerable questions, precision, wrong-when-withheld, median words, the
-    latter also within MAX_MEDIAN_WORDS). When no bars do, the ones falling least short in total: a
-    smooth criterion, so a slightly different training set moves the bars slightly, not to another regime."""
+    """(answer_at, extra_at): among the bars that keep support at least the pre-issue-12 engine's on these
+    held-out cases (no reader loses an answer they had) and the median answer within MAX_MEDIAN_WORDS,
+    the ones falling short of the issue's targets
+    least, then the most support and exactness and the fewest words. The criterion is smooth, so a slightly
+    different training set moves the bars slightly, not to another regime."""
     cases = [case for case, _ in held_out]
-    base = figures(cases, [judged(c, c.baseline) for c in cases])
+    floor = figures(cases, [judged(c, c.baseline) for c in cases])["support"]
+    memo: dict[tuple, Outcome] = {}  # most bars leave a case's answer as it was: verify each answer once
+
+    def judge(n: int, case: Case, drafts: list[DraftSentence], short) -> Outcome:
+        key = (n, tuple(drafts), short)
+        if key not in memo:
+            memo[key] = judged(case, drafts, short)
+        return memo[key]
+
     best: tuple | None = None
     for answer_at in BARS:
         for extra_at in [*[b for b in EXTRA_BARS if b >= answer_at], 1.01]:
             probe = Ranker(lex, lex, lex, float(answer_at), float(extra_at))  # choose() reads only the bars
-            mine = figures(cases, [judged(c, *choose(s, probe)) if s.candidates else NO_ANSWER for c, s in held_out])
-            key = (-round(shortfall(mine, base), 3), mine["support"], mine["exact"], -mine["words"])
+            mine = figures(cases, [judge(n, c, *choose(s, probe)) if s.candidates else NO_ANSWER
+                                   for n, (c, s) in enumerate(held_out)])
+            kept = mine["support"] >= floor and mine["median"] <= MAX_MEDIAN_WORDS
+            key = (kept, -round(shortfall(mine), 3), mine["support"], mine["exact"], -mine["words"])
             if best is None or key > best[0]:
                 best = (key, float(answer_at), float(extra_at))
     assert best is not None
@@ -219,36 +231,34 @@ MAX_MEDIAN_WORDS = 40  # the issue's target: one good sentence, not three
 WORDS_SCALE = 100.0  # ten words over the median weigh like 0.1 of a rate
 
 
-def shortfall(mine: dict[str, float], base: dict[str, float]) -> float:
-    """How far these figures fall short of the baseline's (and of the length target), summed in rate units."""
-    words_bar = min(MAX_MEDIAN_WORDS, base["median"])
-    return (max(0.0, base["abstention"] - mine["abstention"])
-            + max(0.0, mine["abstained"] - base["abstained"])
-            + max(0.0, base["precision"] - mine["precision"])
-            + max(0.0, mine["wrong_when_withheld"] - base["wrong_when_withheld"])
-            + max(0.0, mine["median"] - words_bar) / WORDS_SCALE)
+def shortfall(mine: dict[str, float]) -> float:
+    """How far these figures fall short of the issue's targets, summed in rate units."""
+    return (sum(max(0.0, bar - mine[name]) for name, bar in AT_LEAST.items())
+            + sum(max(0.0, mine[name] - bar) for name, bar in AT_MOST.items())
+            + max(0.0, mine["median"] - MAX_MEDIAN_WORDS) / WORDS_SCALE)
 
 
 def figures(cases: list[Case], results: list[Outcome]) -> dict[str, float]:
     """The figures the bars trade off, as fractions (0 where a set is empty)."""
-    def share(part: float, whole: float) -> float:
-        return part / whole if whole else 0.0
+    def share(part: list[bool], whole: list[bool]) -> float:
+        total = sum(whole)
+        return sum(p and w for p, w in zip(part, whole, strict=True)) / total if total else 0.0
 
-    pairs = list(zip(cases, results, strict=True))
-    answerable = [o for c, o in pairs if c.scenario == "asked" and c.answers]
-    unanswerable = [o for c, o in pairs if c.scenario == "asked" and not c.answers]
-    withheld = [o for c, o in pairs if c.scenario == "withheld"]
-    answered = [o for o in answerable if o.answered]
-    right = sum(o.answered and o.supported for o in results)
-    wrong = sum(o.answered and not o.supported for o in results)
-    return {"support": share(sum(o.supported for o in answerable), len(answerable)),
-            "exact": share(sum(o.exact for o in answerable), len(answerable)),
-            "precision": share(sum(o.supported for o in answered), len(answered)),
-            "abstention": share(sum(not o.answered for o in unanswerable), len(unanswerable)),
-            "wrong_when_withheld": share(sum(o.answered and not o.supported for o in withheld), len(withheld)),
-            "abstained": share(len(answerable) - len(answered), len(answerable)),
-            "median": float(np.median([o.words for o in answered])) if answered else 0.0,
-            "words": float(sum(o.words for o in results)), "utility": right - WRONG_COST * wrong}
+    asked = [c.scenario == "asked" for c in cases]
+    answerable = [a and bool(c.answers) for a, c in zip(asked, cases, strict=True)]
+    unanswerable = [a and not c.answers for a, c in zip(asked, cases, strict=True)]
+    withheld = [c.scenario == "withheld" for c in cases]
+    answered = [o.answered for o in results]
+    supported = [o.supported for o in results]
+    words = [o.words for o, a, b in zip(results, answerable, answered, strict=True) if a and b]
+    return {"support": share(supported, answerable),
+            "exact": share([o.exact for o in results], answerable),
+            "precision": share(supported, [a and b for a, b in zip(answerable, answered, strict=True)]),
+            "abstention": share([not b for b in answered], unanswerable),
+            "wrong_when_withheld": share([b and not s for b, s in zip(answered, supported, strict=True)], withheld),
+            "abstained": share([not b for b in answered], answerable),
+            "median": float(np.median(words)) if words else 0.0,
+            "words": float(sum(o.words for o in results))}
 
 
 @dataclass(frozen=True)

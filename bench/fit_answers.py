@@ -39,7 +39,7 @@ from common import PAGE_CHARS, QA_PAGES, ROOT, RTQA, read_jsonl, require, rtqa_a
 
 from bot.qa.answer import Answerer
 from bot.qa.evaluate import resolve_gold, short_answer_matches
-from bot.qa.extractive import featurise
+from bot.qa.extractive import CANDIDATE_PARAGRAPHS, featurise
 from bot.qa.features import FEATURES, Question
 from bot.qa.ranker import ANSWER_FEATURES, Logistic, Ranker
 from bot.text import content_words, fold
@@ -50,7 +50,7 @@ from index.store import Index
 QUESTION_SETS = [RTQA / "questions.jsonl", ROOT / "bench/data/dev_questions.jsonl",
                  ROOT / "examples/questions.jsonl", ROOT / "examples/unanswerable.jsonl",
                  ROOT / "bench/data/unanswerable.jsonl", ROOT / "bench/data/near_unanswerable.jsonl"]
-CACHE_VERSION = 2  # bump when Case changes
+CACHE_VERSION = 3  # bump when Case changes
 
 
 def build_index(data_dir: str | None) -> Index:
@@ -68,7 +68,8 @@ def collect(index: Index) -> list[Case]:
     """Retrieve, split and featurise every question in both scenarios (what `newsbot ask` does)."""
     from bot.qa import entity_finder, paragraph_boost
 
-    answerer = Answerer(index, find_entities=entity_finder(index.catalog), boost=paragraph_boost(index.catalog))
+    answerer = Answerer(index, find_entities=entity_finder(index.catalog), boost=paragraph_boost(index.catalog),
+                        top_k=CANDIDATE_PARAGRAPHS)
     engine = answerer.extractive
     baseline = BaselineEngine(engine._embed)
     cases: list[Case] = []
@@ -80,11 +81,11 @@ def collect(index: Index) -> list[Case]:
                 text = raw["question"]
                 context = [] if answerer.unknown_names(text) else answerer.retrieve(text, today=asked,
                                                                                     withhold=withhold)
-                q, cands, typed_markers, paragraphs = engine.split(text, context)
+                q, cands, paragraphs = engine.split(text, context)
                 sims = engine.similarities(text, cands) if cands else np.zeros((0, 3))
                 holds = np.array([any(fold(a) in fold(c.text) for a in raw["answers"]) for c in cands], dtype=bool)
                 cases.append(Case(raw["id"], f"{path.parent.name}/{path.name}", scenario, tuple(raw["answers"]), text,
-                                  cands, typed_markers, paragraphs, sims, holds, context,
+                                  cands, paragraphs, sims, holds, context,
                                   index.catalog.idf(content_words(text)),
                                   baseline.draft(text, context) if context else []))
     return cases
@@ -93,7 +94,7 @@ def collect(index: Index) -> list[Case]:
 def featurised(case: Case) -> Case:
     """The case with its question parsed and its lexical rows computed by the current features."""
     q = Question.parse(case.text, lambda _: case.idf)
-    return replace(case, question=q, rows=featurise(q, case.candidates, case.typed_markers, case.paragraphs))
+    return replace(case, question=q, rows=featurise(q, case.candidates, case.paragraphs))
 
 
 def report(cases: list[Case], results: list[Outcome], other: list[Outcome] | None = None) -> dict:

@@ -35,7 +35,7 @@ class Settings(BaseSettings):
     llm_max_retries: int = Field(2, alias="NEWSBOT_LLM_MAX_RETRIES", ge=0)
 
     # Answers and conversations
-    top_k: int = Field(8, alias="NEWSBOT_TOP_K", gt=0)
+    top_k: int = Field(24, alias="NEWSBOT_TOP_K", gt=0)
     memory_turns: int = Field(6, alias="NEWSBOT_MEMORY_TURNS", gt=0)
     timezone: str = Field("UTC", alias="NEWSBOT_TIMEZONE")
 

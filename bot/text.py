@@ -20,6 +20,8 @@ _NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
     "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30", "forty": "40",
     "fifty": "50", "sixty": "60", "hundred": "100", "thousand": "1000", "million": "1000000",
+    "thirteen": "13", "fourteen": "14", "fifteen": "15", "sixteen": "16", "seventeen": "17", "eighteen": "18",
+    "nineteen": "19", "seventy": "70", "eighty": "80", "ninety": "90", "dozen": "12", "billion": "1000000000",
 }
 _NAME = re.compile(r"\b[A-Z][\w’'-]+(?:\s+(?:al-|bin |de |van |von )?[A-Z][\w’'-]+)*")
 _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
@@ -69,6 +71,7 @@ _HOW_MANY = re.compile(r"\bhow (?:many|much) (\w+)", re.IGNORECASE)
 _WHAT_IS_OF = re.compile(r"^\s*(?:what|who)(?:'s| is| are| was| were) (?:the |a |an )?((?:\w+ ){0,2}?\w+) of\b",
                          re.IGNORECASE)
 _AUXILIARIES = frozenset("did do does is are was were has have had will would can could".split())
+_NAMING = frozenset({"name", "title", "identity"})
 
 
 def head_terms(question: str) -> set[str]:
@@ -78,7 +81,7 @@ def head_terms(question: str) -> set[str]:
         if many.group(1).lower() not in _AUXILIARIES:
             heads.append(many.group(1))
     what = _WHAT_IS_OF.match(question)
-    if what:
+    if what and what.group(1).lower() not in _NAMING:  # "the name of the ship" asks for a name, not the word
         heads.append(what.group(1))
     return set(tokenize(" ".join(heads)))
 

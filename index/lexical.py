@@ -216,9 +216,15 @@ def _allowed(conn: sqlite3.Connection, since_ts: int | None, until_ts: int | Non
     return np.array(listed.split(","), dtype=np.int64) if listed else np.empty(0, dtype=np.int64)
 
 
+# Rarity is judged as if the index held at least this many paragraphs. In one article's twenty paragraphs
+# its subject ("Blinken", in fifteen) would weigh a tenth of words it never uses ("go", "next"), and every
+# question about it would look like one about something else; in a news index of thousands nothing changes.
+MIN_IDF_DOCS = 1000
+
+
 def idf(conn: sqlite3.Connection, terms: Iterable[str]) -> dict[str, float]:
     """BM25's idf of each tokenized term over the indexed paragraphs (a term no paragraph holds gets the highest)."""
-    docs = conn.execute("SELECT docs FROM lexical_stats").fetchone()[0]
+    docs = max(conn.execute("SELECT docs FROM lexical_stats").fetchone()[0], MIN_IDF_DOCS)
     return {t: _idf(docs, _doc_frequency(conn, t)) for t in set(terms)}
 
 

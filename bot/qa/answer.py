@@ -14,7 +14,7 @@ from datetime import date
 from bot.citations import GONE, Citation, hit_for_paragraph
 from bot.entities import Entity, EntityFinder, heuristic_entities
 from bot.llm import LLMEngine, LLMError
-from bot.qa.extractive import ExtractiveEngine
+from bot.qa.extractive import CANDIDATE_PARAGRAPHS, ExtractiveEngine
 from bot.qa.followup import condense
 from bot.qa.memory import Memory, Turn
 from bot.qa.related import Related, related
@@ -61,7 +61,7 @@ class Answerer:
     """Answers questions over an Index; one per process, shared by the CLI and the bot."""
 
     def __init__(self, index: Index, memory: Memory | None = None, llm: LLMEngine | None = None,
-                 top_k: int = 8, find_entities: EntityFinder = heuristic_entities, boost=None) -> None:
+                 top_k: int = CANDIDATE_PARAGRAPHS, find_entities: EntityFinder = heuristic_entities, boost=None) -> None:
         self.index = index
         self.memory = memory
         self.llm = llm

@@ -33,12 +33,14 @@ FEATURES = (
     "weighted_before",  # idf share in the sentence, the one before it and the title (a subject said earlier)
     "weighted_context",  # idf share in the sentence's paragraph and title
     "rarest",           # the question's rarest word is in the sentence
+    "missing_rare",     # idf of the rarest question word absent from the paragraph and title, over the rarest's
     "title_overlap",    # share of the question's content words in the article's title
     "term_coverage",    # share of the question's key terms in the paragraph and title
     "head_coverage",    # the thing asked for ("population" of X) is in the paragraph
     "named_sentence",   # share of the question's names in the sentence
     "named_paragraph",  # ... in the paragraph or title
     "named_before",     # share of them in the sentence, the one before it or the title (who it is about)
+    "named_whole",      # share of them found whole in the paragraph or title: "DP World Tour", not just "Tour"
     "type_strict",      # factoid question and the sentence holds a span of exactly the expected type
     "type_loose",       # ... only a span of a related type (spaCy calls Sri Lanka a PERSON)
     "type_missing",     # factoid question and the sentence holds none
@@ -65,6 +67,7 @@ FEATURES = (
     "open_said",        # open question: `quote_said`
     "open_named",       # open question: `named_sentence` (what X did is told where X is named)
     "quote_marks",      # a what-did-X-say question and the sentence quotes (not only reports) speech
+    "agree",            # share of the context's other articles stating this sentence's short answer (bot.qa.short)
     # The hand-weighted score the engine ranked by before these models (0.45·similarity + 0.2·overlap
     # + …, tuned on rtqa-dev): one strong summary the fitted models may lean on or correct.
     "prior",
@@ -78,6 +81,8 @@ LOCATIVE = re.compile(r"\b(?:in|at|to|into|near|from|toward|towards|outside|insi
                       re.IGNORECASE)
 _QUOTES = re.compile(r"[\"“”]")
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
+_AGE = re.compile(r"\d+[- ]years?[- ]old\b|\baged?\s+\d+", re.IGNORECASE)
+_BARE_AGE = re.compile(r"\d{1,3}")  # "Godard, 91, died": a bare number may be an age
 _ENDS = re.compile(r"[.!?…][\"'”’)]*$")
 SPAN_WINDOW = 6  # tokens either side of a typed span that count as near it
 
@@ -145,18 +150,23 @@ def lexical(q: Question, cand: Candidate, ranks: int, paragraph_typed: bool) -> 
     if hit.published:
         have_years.add(str(hit.published.year))
     rarest = max(q.weights, key=lambda w: (q.weights[w], w)) if q.weights else None
+    # "Saturn's moons" over a paragraph on Jupiter's: one rare word missing says more than a share of them
+    missing = [v for w, v in q.weights.items() if w not in where | words]
     values = {
         "overlap": len(q_words & words) / len(q_words) if q_words else 0.0,
         "weighted": q.weighted(words),
         "weighted_before": q.weighted(words | content_words(cand.before) | title),
         "weighted_context": q.weighted(words | where),
         "rarest": float(rarest in words),
+        "missing_rare": max(missing, default=0.0) / max(q.weights[rarest], 1e-9) if rarest else 0.0,
         "title_overlap": len(q_words & title) / len(q_words) if q_words else 0.0,
         "term_coverage": term_coverage(set(q.terms), where | words),
         "head_coverage": term_coverage(set(q.heads), where | words),
         "named_sentence": _named(q.names, fold(s.text)),
         "named_paragraph": _named(q.names, folded_where),
         "named_before": _named(q.names, fold(f"{hit.title} {cand.before} {s.text}")),
+        "named_whole": sum(bool(re.search(rf"\b{re.escape(n)}\b", folded_where)) for n in q.names) / len(q.names)
+        if q.names else 1.0,
         "type_strict": float(strict),
         "type_loose": float(bool(spans) and not strict),
         "type_missing": float(q.expect.factoid and not spans),
@@ -260,12 +270,17 @@ def answers_type(q: Question, label: str, text: str) -> bool:
     does not answer about Turkey, while "United Airlines" answers "which airline"."""
     if not q.expect.near(label):
         return False
-    if q.expect.kind in ("duration", "number") and not numbers(text):
+    if q.expect.kind in ("duration", "number", "age") and not numbers(text):
         return False  # "Monday" is a date but not how long; "several" is no count
+    age_like = bool(_AGE.search(text))
+    if q.expect.kind == "age" and not (age_like or _BARE_AGE.fullmatch(text.strip(" ,;."))):
+        return False
+    if q.expect.kind != "age" and age_like:
+        return False  # "100-year-old" answers how old, not how long a sentence was or when
     if q.expect.kind == "number" and _YEAR.fullmatch(text.strip()):
         return False  # "2022" answers when, not how many
     words = content_words(text)
-    if q.expect.kind in ("duration", "number"):
+    if q.expect.kind in ("duration", "number", "age"):
         return bool(numbers(text) - q.numbers) or bool(words - q.words)
     named = {t for n in q.names for t in tokenize(n)}
     # "the Kestrel Republic" does not answer about Valdoria–Kestrel: a span sharing a name with the question

@@ -17,6 +17,7 @@ PLACE = frozenset({"GPE", "LOC", "FAC"})
 WHEN = frozenset({"DATE", "TIME"})
 NUMBER = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
 DURATION = frozenset({"TIME", "DATE", "QUANTITY", "CARDINAL"})
+AGE = frozenset({"DATE", "CARDINAL", "QUANTITY"})  # spaCy reads "17-year-old" as a DATE, "Godard, 91," as a CARDINAL
 NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 RULE_NAME = "NAME"  # bot.spans labels a capitalised run NAME when the catalog has no annotations
 _AUXILIARIES = frozenset("did do does is are was were has have had will would can could".split())
@@ -40,7 +41,7 @@ _HEAD_KINDS: tuple[tuple[frozenset[str], str], ...] = (
      "number"),
 )
 _KIND_LABELS = {"person": PERSON, "org": ORG | NAMED - PERSON, "place": PLACE, "when": WHEN, "number": NUMBER,
-                "duration": DURATION, "name": NAMED}
+                "duration": DURATION, "age": AGE, "name": NAMED}
 # A wh-word that opens the question or a clause of it ("and where…", "to whom…"), not a relative "who".
 _OPENS = r"(?:^|[;:]\s*|\b(?:and|but|or|to|by|with|from|for|in|on|at|since|until)\s+)"
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){0,4}?[\w’'-]+)(?=’s|'s|\s+(?:is|are|was|were|will|would|"
@@ -50,7 +51,7 @@ _WHICH_LOOSE = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s*){1,4})", re.IGN
 
 @dataclass(frozen=True)
 class Expected:
-    """The answer a question asks for: a kind (person, org, place, when, number, duration, name) or none."""
+    """The answer a question asks for: a kind (person, org, place, when, number, duration, age, name) or none."""
 
     kind: str | None
     labels: frozenset[str] = frozenset()
@@ -77,7 +78,7 @@ def expected(question: str) -> Expected:
     how = re.search(r"\bhow (many|much|long|old|far|big|tall|large|often)\b(?:\s+(\w+))?", low)
     if how:
         word, head = how.group(1), how.group(2)
-        kind = {"long": "duration", "old": "duration", "often": "duration"}.get(word, "number")
+        kind = {"long": "duration", "old": "age", "often": "duration"}.get(word, "number")
         useful = word in ("many", "much") and head not in _AUXILIARIES
         return Expected(kind, _KIND_LABELS[kind], head if useful else None)
     if re.search(r"\bwhat (percentage|percent|share|proportion)\b", low):

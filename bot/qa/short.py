@@ -7,26 +7,34 @@ already state, nearest to the question's own words. It is always a verbatim slic
 
 from __future__ import annotations
 
-from bot.qa.features import Question, answers_type, locative
+import numpy as np
+
+from bot.qa.features import Candidate, Question, answers_type, locative
 from bot.spans import Sentence, Span
-from bot.text import content_words
+from bot.text import content_words, fold
 from index.bm25 import tokenize
 
 MAX_WORDS = 12  # a longer span is no short answer
+AGREEING = 3  # other articles stating the same short answer beyond this add nothing
 
 
 def short_answer(q: Question, sentence: Sentence) -> str | None:
     """The verbatim phrase of `sentence` that answers `q`, or None when the question is no factoid
     or the sentence holds no span of the type it asks for."""
+    best = answer_span(q, sentence)
+    return _with_head(sentence.text, best, q).strip(" ,;:.") if best else None
+
+
+def answer_span(q: Question, sentence: Sentence) -> Span | None:
+    """The typed span of `sentence` that answers `q` (the short answer before its head noun joins it)."""
     if not q.expect.factoid:
         return None
     spans = [s for s in sentence.spans if answers_type(q, s.label, s.text) and len(s.text.split()) <= MAX_WORDS]
     if not spans:
         return None
-    best = min(spans, key=lambda s: (s.label not in q.expect.labels or _secondary(q, s),
+    return min(spans, key=lambda s: (s.label not in q.expect.labels or _secondary(q, s),
                                      q.expect.kind == "place" and not locative(sentence.text, s),
                                      _distance(sentence.text, s, q), s.start))
-    return _with_head(sentence.text, best, q).strip(" ,;:.")
 
 
 def _secondary(q: Question, span: Span) -> bool:
@@ -55,3 +63,25 @@ def _with_head(text: str, span: Span, q: Question) -> str:
     if word and rest[:1] == " " and content_words(word.strip(",.;:")) & content_words(head):
         return phrase + " " + word.strip(",.;:")
     return phrase
+
+
+def agreement(q: Question, cands: list[Candidate]) -> np.ndarray:
+    """For each candidate, the share (of AGREEING) of the context's other articles that state its short
+    answer: a fact several reports give is likelier the answer than one a single near-miss paragraph
+    holds ("$250 million" in one story, "$255 million" in three). 0 for open questions."""
+    out = np.zeros(len(cands))
+    if not q.expect.factoid:
+        return out
+    texts: dict[str, list[str]] = {}
+    for cand in cands:
+        paragraph = fold(cand.hit.text)
+        if paragraph not in texts.setdefault(cand.hit.article_id, []):
+            texts[cand.hit.article_id].append(paragraph)
+    for i, cand in enumerate(cands):
+        span = answer_span(q, cand.sentence)
+        if span:
+            wanted = fold(span.text.strip(" ,;:."))
+            others = sum(any(wanted in t for t in paragraphs) for article, paragraphs in texts.items()
+                         if article != cand.hit.article_id)
+            out[i] = min(others, AGREEING) / AGREEING
+    return out

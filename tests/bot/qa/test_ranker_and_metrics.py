@@ -5,9 +5,12 @@ import numpy as np
 from bot.qa import fitted
 from bot.qa.answer import Answer
 from bot.qa.evaluate import answer_words, is_exact, short_answer_matches
-from bot.qa.features import FEATURES, relative
+from bot.qa.features import FEATURES, Candidate, Question, lexical, relative
 from bot.qa.ranker import ANSWER_FEATURES, Ranker
+from bot.qa.short import agreement
+from bot.spans import sentences_of
 from bot.verify import ShortAnswer
+from index.search import Hit
 
 
 def test_the_fitted_weights_were_fitted_on_these_features():
@@ -45,3 +48,29 @@ def test_exact_reads_the_answer_shown_and_ignores_markers():
 def test_short_answer_match_is_containment_either_way():
     assert short_answer_matches("Hakan Fidan", ("Fidan",)) and short_answer_matches("12", ("12 Republicans",))
     assert not short_answer_matches("Ankara", ("Hakan Fidan",)) and not short_answer_matches("", ("x",))
+
+
+def _candidate(text: str, article: str, marker: int) -> Candidate:
+    hit = Hit(article, f"title {article}", None, None, None, 1, text, 1.0)
+    return Candidate(sentences_of(text, None)[0], marker, hit)
+
+
+def test_agreement_counts_other_articles_stating_the_same_short_answer():
+    q = Question.parse("How much prize money is on offer in the LIV Golf series?")
+    cands = [_candidate("LIV Golf will dole out a combined $250 million in prize money.", "a", 1),
+             _candidate("More than 40 players committed to play for the $255 million prize money.", "b", 2),
+             _candidate("The series offers $255 million, the richest purse in golf.", "c", 3),
+             _candidate("The $255 million purse was announced in London.", "c", 4)]
+    shares = agreement(q, cands)
+    # "$255 million": one other article for b, one for each of c's sentences; none states $250 million
+    assert shares[0] == 0 and shares[1] == shares[2] == shares[3] > 0
+    assert not agreement(Question.parse("What did Turkey demand?"), cands).any()
+
+
+def test_missing_rare_reads_the_rarest_absent_word():
+    q = Question.parse("Which of Saturn's moons show up in the Webb images?",
+                       lambda words: {w: (5.0 if w == "saturn" else 1.0) for w in words})
+    jupiter = _candidate("The Webb images show two of Jupiter's moons, Amalthea and Adrastea.", "a", 1)
+    saturn = _candidate("Saturn's moons Enceladus and Titan show up in the new Webb images.", "b", 1)
+    col = FEATURES.index("missing_rare")
+    assert lexical(q, jupiter, 1, False)[col] == 1.0 and lexical(q, saturn, 1, False)[col] == 0.0

@@ -10,6 +10,7 @@ from bot.spans import sentences_of
 
 @pytest.mark.parametrize(("question", "kind"), [
     ("How long did Blinken's meeting with the Turkish foreign minister last?", "duration"),
+    ("A British-Belgian teenager flew around the world solo. How old is he?", "age"),
     ("How many prisoners were exchanged at the Halden Bridge?", "number"),
     ("Who mediated the ceasefire talks?", "person"),
     ("Which university recently issued an apology?", "org"),
@@ -34,6 +35,12 @@ def test_the_wording_names_the_expected_type(question, kind):
     ("When will the second round of talks open?", "A second round will open in Sørhavn on December 8.",
      "December 8"),
     ("Who did Blinken meet in Ankara?", "Blinken met Hakan Fidan in Ankara on Monday.", "Hakan Fidan"),
+    ("How old is the pilot?", "A 17-year-old has become the youngest person to fly around the world solo.",
+     "17-year-old"),
+    ("How old was Godard?", "Jean-Luc Godard, 91, died on Tuesday.", "91"),
+    # an age is not how long: "101-year-old" does not answer the length of a sentence
+    ("How long was the guard sentenced to prison for?", "The 101-year-old guard was sentenced to five years in prison.",
+     "five years"),
 ])
 def test_short_answer_is_the_typed_span_the_question_does_not_state(question, paragraph, short):
     sentence = sentences_of(paragraph, None)[0]
