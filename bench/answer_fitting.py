@@ -40,7 +40,7 @@ class Case:
 
     qid: str
     source: str  # the question file it comes from
-    scenario: str  # "asked" or "withheld"
+    scenario: str  # "asked", "withheld" (gold articles kept out) or "alone" (an index of one article)
     answers: tuple[str, ...]
     text: str
     candidates: list[Candidate]
@@ -244,7 +244,7 @@ def figures(cases: list[Case], results: list[Outcome]) -> dict[str, float]:
         total = sum(whole)
         return sum(p and w for p, w in zip(part, whole, strict=True)) / total if total else 0.0
 
-    asked = [c.scenario == "asked" for c in cases]
+    asked = [c.scenario in ("asked", "alone") for c in cases]
     answerable = [a and bool(c.answers) for a, c in zip(asked, cases, strict=True)]
     unanswerable = [a and not c.answers for a, c in zip(asked, cases, strict=True)]
     withheld = [c.scenario == "withheld" for c in cases]
@@ -297,7 +297,7 @@ NO_ANSWER = Outcome(False, False, False, 0, 0, None)
 
 
 def folds(cases: list[Case], k: int, seed: int = SEED) -> list[int]:
-    """A fold for each case, by question: both scenarios of a question fall in the same fold."""
+    """A fold for each case, by question: every scenario of a question falls in the same fold."""
     ids = sorted({(c.source, c.qid) for c in cases})
     order = np.random.default_rng(seed).permutation(len(ids))
     fold_of = {ids[i]: n % k for n, i in enumerate(order)}

@@ -5,10 +5,13 @@ Questions: rtqa-dev (60), bench/data/dev_questions.jsonl (written on rtqa-dev di
 the Blinken–Fidan seed article and examples/), examples/questions.jsonl, and the unanswerable sets
 (examples/, bench/data/unanswerable.jsonl, bench/data/near_unanswerable.jsonl). Every question with
 gold articles is asked twice: as is, and with its gold articles withheld from retrieval (an honest
-engine then abstains or answers from another outlet's copy).
+engine then abstains or answers from another outlet's copy). A question whose one gold article is an
+examples/ or seed article is asked a third time of an index holding that article alone ("alone": a
+reader who pasted one article, whose index knows no other outlet and whose rare words are its own), and
+the absurd questions of ALONE_UNANSWERABLE are asked of the seed article's own index.
 
 Each candidate sentence is labelled by whether it holds an answer string. Folds are by question
-(both scenarios of a question in one fold): the models and bars (bench/answer_fitting.py) are fitted
+(every scenario of a question in one fold): the models and bars (bench/answer_fitting.py) are fitted
 on four folds and scored on the fifth; the figures printed are pooled over the held-out folds only.
 The baseline (bench/baseline_answers.py, hand-tuned before this fit existed) drafts from the same
 retrieved paragraphs and is scored on the same cases. `--write` then fits on everything and writes
@@ -50,7 +53,10 @@ from index.store import Index
 QUESTION_SETS = [RTQA / "questions.jsonl", ROOT / "bench/data/dev_questions.jsonl",
                  ROOT / "examples/questions.jsonl", ROOT / "examples/unanswerable.jsonl",
                  ROOT / "bench/data/unanswerable.jsonl", ROOT / "bench/data/near_unanswerable.jsonl"]
-CACHE_VERSION = 3  # bump when Case changes
+# Asked of the seed article's own index as well: absurd and off-topic questions to a one-article index.
+ALONE_UNANSWERABLE = [ROOT / "examples/unanswerable.jsonl", ROOT / "bench/data/unanswerable.jsonl"]
+SEED_ARTICLE = "file:blinken-turkey"
+CACHE_VERSION = 4  # bump when Case changes or scenarios are added
 
 
 def build_index(data_dir: str | None) -> Index:
@@ -64,31 +70,58 @@ def build_index(data_dir: str | None) -> Index:
     return index
 
 
-def collect(index: Index) -> list[Case]:
-    """Retrieve, split and featurise every question in both scenarios (what `newsbot ask` does)."""
+def collect(index: Index, alone: dict[str, Index] | None = None) -> list[Case]:
+    """Retrieve, split and featurise every question in its scenarios (what `newsbot ask` does).
+
+    `alone` maps an article id to an index holding only that article: a question about one of them is
+    asked of it too ("alone": a reader who pasted one article), and the unanswerable questions of
+    ALONE_UNANSWERABLE are asked of the seed article's own index."""
     from bot.qa import entity_finder, paragraph_boost
 
-    answerer = Answerer(index, find_entities=entity_finder(index.catalog), boost=paragraph_boost(index.catalog),
+    def answerer_of(ix: Index) -> Answerer:
+        return Answerer(ix, find_entities=entity_finder(ix.catalog), boost=paragraph_boost(ix.catalog),
                         top_k=CANDIDATE_PARAGRAPHS)
+
+    answerer = answerer_of(index)
+    alone_answerers = {aid: answerer_of(ix) for aid, ix in (alone or {}).items()}
+    seed_alone = next((a for aid, a in alone_answerers.items()
+                       if aid in resolve_gold(index.catalog, (SEED_ARTICLE,))), None)
     engine = answerer.extractive
     baseline = BaselineEngine(engine._embed)
     cases: list[Case] = []
+
+    def case(raw: dict, path: Path, scenario: str, asker: Answerer, withhold: tuple[str, ...] = ()) -> Case:
+        asked = date.fromisoformat(raw["date"]) if raw.get("date") else date.today()
+        text = raw["question"]
+        context = [] if asker.unknown_names(text) else asker.retrieve(text, today=asked, withhold=withhold)
+        _, cands, paragraphs = engine.split(text, context)
+        sims = engine.similarities(text, cands) if cands else np.zeros((0, 3))
+        holds = np.array([any(fold(a) in fold(c.text) for a in raw["answers"]) for c in cands], dtype=bool)
+        return Case(raw["id"], f"{path.parent.name}/{path.name}", scenario, tuple(raw["answers"]), text,
+                    cands, paragraphs, sims, holds, context, asker.index.catalog.idf(content_words(text)),
+                    baseline.draft(text, context) if context else [])
+
     for path in QUESTION_SETS:
         for raw in read_jsonl(require(path)):
-            asked = date.fromisoformat(raw["date"]) if raw.get("date") else date.today()
             gold = tuple(sorted(resolve_gold(index.catalog, tuple(raw.get("gold_article_ids") or ()))))
-            for scenario, withhold in [("asked", ()), *([("withheld", gold)] if gold else [])]:
-                text = raw["question"]
-                context = [] if answerer.unknown_names(text) else answerer.retrieve(text, today=asked,
-                                                                                    withhold=withhold)
-                q, cands, paragraphs = engine.split(text, context)
-                sims = engine.similarities(text, cands) if cands else np.zeros((0, 3))
-                holds = np.array([any(fold(a) in fold(c.text) for a in raw["answers"]) for c in cands], dtype=bool)
-                cases.append(Case(raw["id"], f"{path.parent.name}/{path.name}", scenario, tuple(raw["answers"]), text,
-                                  cands, paragraphs, sims, holds, context,
-                                  index.catalog.idf(content_words(text)),
-                                  baseline.draft(text, context) if context else []))
+            cases.append(case(raw, path, "asked", answerer))
+            if gold:
+                cases.append(case(raw, path, "withheld", answerer, gold))
+            if len(gold) == 1 and gold[0] in alone_answerers:
+                cases.append(case(raw, path, "alone", alone_answerers[gold[0]]))
+            if not gold and path in ALONE_UNANSWERABLE and seed_alone:
+                cases.append(case(raw, path, "alone", seed_alone))
     return cases
+
+
+def alone_indexes() -> dict[str, Index]:
+    """An index of each examples/seed article by itself (what a reader who pasted one article has)."""
+    out = {}
+    for item in read_paths(QA_PAGES, PAGE_CHARS):
+        index = Index.open(temp_config())
+        index.ingest([item])
+        out.update({aid: index for aid in index.catalog.article_ids()})
+    return out
 
 
 def featurised(case: Case) -> Case:
@@ -106,6 +139,7 @@ def report(cases: list[Case], results: list[Outcome], other: list[Outcome] | Non
     answered = [(c, o) for c, o in answerable if o.answered]
     withheld = [(c, o) for c, o in pairs if c.scenario == "withheld"]
     shorts = [(c, o) for c, o in answered if o.short]
+    alone = [(c, o) for c, o in pairs if c.scenario == "alone"]
 
     def ratio(part: int, whole: int) -> float | None:
         return round(part / whole, 3) if whole else None
@@ -130,6 +164,11 @@ def report(cases: list[Case], results: list[Outcome], other: list[Outcome] | Non
         "short_answer_match": ratio(sum(short_answer_matches(o.short or "", c.answers) for c, o in shorts),
                                     len(shorts)),
         "single_sentence": ratio(sum(o.words > 0 and o.padding == 0 for _, o in answered), len(answered)),
+        "support_alone": ratio(sum(o.supported for c, o in alone if c.answers), sum(bool(c.answers) for c, _ in alone)),
+        "precision_alone": ratio(sum(o.supported for c, o in alone if c.answers),
+                                 sum(o.answered for c, o in alone if c.answers)),
+        "abstention_alone": ratio(sum(not o.answered for c, o in alone if not c.answers),
+                                  sum(not c.answers for c, _ in alone)),
         "support_by_set": by_set,
     }
 
@@ -175,7 +214,7 @@ def load_cases(args: argparse.Namespace) -> list[Case]:
         print(f"{cache} is from another version of this script: collecting again")
     index = build_index(args.data_dir)
     started = time.perf_counter()
-    cases = collect(index)
+    cases = collect(index, alone_indexes())
     print(f"retrieved and split {len(cases)} cases in {time.perf_counter() - started:.0f} s")
     if cache:
         cache.write_bytes(pickle.dumps((CACHE_VERSION, cases)))
