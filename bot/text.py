@@ -54,9 +54,11 @@ def _rejoin_quotes(parts: list[str]) -> list[str]:
     return out
 
 
-# Words that shape a question but never need to appear in its answer ("how many", "take place").
+# Words that shape a question but never need to appear in its answer ("how many", "take place"; "Where
+# will Blinken go next?" is answered by "Blinken heads to Asia").
 QUESTION_FUNCTION_WORDS = frozenset(tokenize(
     "many much long old far take took place happen happened start started tell kind type name called "
+    "go goes going next upcoming "
     "between among during exactly currently recently recent now week weekend month year today "
     "country company city state person people group organization announce announced"))
 

@@ -5,10 +5,10 @@ import numpy as np
 from bot.qa import fitted
 from bot.qa.answer import Answer
 from bot.qa.evaluate import answer_words, is_exact, short_answer_matches
-from bot.qa.features import FEATURES, Candidate, Question, lexical, relative
+from bot.qa.features import FEATURES, Candidate, Question, lexical, relative, whole_names
 from bot.qa.ranker import ANSWER_FEATURES, Ranker
 from bot.qa.short import agreement
-from bot.spans import sentences_of
+from bot.spans import Sentence, Span, sentences_of
 from bot.verify import ShortAnswer
 from index.search import Hit
 
@@ -74,3 +74,33 @@ def test_missing_rare_reads_the_rarest_absent_word():
     saturn = _candidate("Saturn's moons Enceladus and Titan show up in the new Webb images.", "b", 1)
     col = FEATURES.index("missing_rare")
     assert lexical(q, jupiter, 1, False)[col] == 1.0 and lexical(q, saturn, 1, False)[col] == 0.0
+
+
+def test_actor_verb_wants_the_question_s_actor_doing_the_asked_act():
+    col = FEATURES.index("actor_verb")
+
+    def value(question: str, text: str) -> float:
+        return lexical(Question.parse(question), _candidate(text, "a", 1), 1, False)[col]
+
+    demand = "What did Turkey demand?"
+    assert value(demand, "Turkey made it clear the release should be mutual.") == 1.0
+    assert value(demand, "An unconditional ceasefire was also sought by Turkey.") == 1.0  # passive agent
+    assert value(demand, "Arab and Muslim nations demanded an immediate cease-fire.") == 0.0  # someone else
+    say = "What did Aydar say after the prisoner exchange?"
+    assert value(say, '"This is what a ceasefire is for," Foreign Minister Aydar said after it.') == 1.0
+    assert value(say, "Aydar proposed a 72-hour ceasefire to prepare a prisoner exchange.") == 0.0  # another act
+    assert value("How many prisoners crossed?", "Aydar said 65 prisoners crossed.") == 0.0  # not a what-did question
+
+
+def test_whole_names_reads_the_whole_article_read_not_only_the_paragraph():
+    q = Question.parse("What did Selin Aydar say after the prisoner exchange?")
+    full = _candidate("Foreign Minister Selin Aydar opened the talks.", "a", 1)
+    surname = Candidate(sentences_of('"It is a start," Aydar said.', None)[0], 2,
+                        Hit("a", "title a", None, None, None, 2, '"It is a start," Aydar said.', 1.0))
+    other = _candidate('"It is a start," Aydar said.', "b", 3)  # never named in full, nor tagged a person
+    assert list(whole_names(q, [full, surname, other])) == [1.0, 1.0, 0.0]
+    tagged = Candidate(Sentence('"It is a start," Aydar said.', (Span("Aydar", "PERSON", 17, 22),)), 1,
+                       Hit("d", "title d", None, None, None, 1, '"It is a start," Aydar said.', 1.0))
+    assert whole_names(q, [tagged])[0] == 1.0  # the article calls her a person: her surname will do
+    tour = Question.parse("How many golfers did the DP World Tour suspend?")
+    assert whole_names(tour, [_candidate("The PGA Tour suspended 17 golfers.", "c", 1)])[0] == 0.0
