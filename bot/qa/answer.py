@@ -61,7 +61,8 @@ class Answerer:
     """Answers questions over an Index; one per process, shared by the CLI and the bot."""
 
     def __init__(self, index: Index, memory: Memory | None = None, llm: LLMEngine | None = None,
-                 top_k: int = CANDIDATE_PARAGRAPHS, find_entities: EntityFinder = heuristic_entities, boost=None) -> None:
+                 top_k: int = CANDIDATE_PARAGRAPHS, find_entities: EntityFinder = heuristic_entities,
+                 boost=None) -> None:
         self.index = index
         self.memory = memory
         self.llm = llm

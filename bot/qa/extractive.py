@@ -17,8 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.qa.features import (FEATURES, Candidate, Question, lexical, relative, typed, whole_names,
-                             with_similarity)
+from bot.qa.features import FEATURES, Candidate, Question, lexical, relative, typed, whole_names, with_similarity
 from bot.qa.ranker import Ranker
 from bot.qa.short import agreement, short_answer
 from bot.spans import sentences_of
