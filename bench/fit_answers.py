@@ -86,16 +86,15 @@ def collect(index: Index, alone: dict[str, Index] | None = None) -> list[Case]:
     alone_answerers = {aid: answerer_of(ix) for aid, ix in (alone or {}).items()}
     seed_alone = next((a for aid, a in alone_answerers.items()
                        if aid in resolve_gold(index.catalog, (SEED_ARTICLE,))), None)
-    engine = answerer.extractive
-    baseline = BaselineEngine(engine._embed)
+    baseline = BaselineEngine(answerer.extractive._embed)
     cases: list[Case] = []
 
     def case(raw: dict, path: Path, scenario: str, asker: Answerer, withhold: tuple[str, ...] = ()) -> Case:
         asked = date.fromisoformat(raw["date"]) if raw.get("date") else date.today()
         text = raw["question"]
         context = [] if asker.unknown_names(text) else asker.retrieve(text, today=asked, withhold=withhold)
-        _, cands, paragraphs = engine.split(text, context)
-        sims = engine.similarities(text, cands) if cands else np.zeros((0, 3))
+        _, cands, paragraphs = asker.extractive.split(text, context)  # its own catalog's annotations
+        sims = asker.extractive.similarities(text, cands) if cands else np.zeros((0, 3))
         holds = np.array([any(fold(a) in fold(c.text) for a in raw["answers"]) for c in cands], dtype=bool)
         return Case(raw["id"], f"{path.parent.name}/{path.name}", scenario, tuple(raw["answers"]), text,
                     cands, paragraphs, sims, holds, context, asker.index.catalog.idf(content_words(text)),
