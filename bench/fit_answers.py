@@ -84,8 +84,8 @@ def collect(index: Index, alone: dict[str, Index] | None = None) -> list[Case]:
 
     answerer = answerer_of(index)
     alone_answerers = {aid: answerer_of(ix) for aid, ix in (alone or {}).items()}
-    seed_alone = next((a for aid, a in alone_answerers.items()
-                       if aid in resolve_gold(index.catalog, (SEED_ARTICLE,))), None)
+    seed_ids = resolve_gold(index.catalog, (SEED_ARTICLE,))
+    seed_alone = next((a for aid, a in alone_answerers.items() if aid in seed_ids), None)
     baseline = BaselineEngine(answerer.extractive._embed)
     cases: list[Case] = []
 

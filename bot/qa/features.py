@@ -90,15 +90,14 @@ _SAY = ("said", "says", "say", "told", "tells", "added", "stressed", "insisted",
 _DEMAND = ("demanded", "demands", "demanding", "sought", "seeks", "seeking", "wanted", "wants", "insisted",
            "insists", "urged", "urges", "pressed for", "called for", "calls for", "made it clear", "asked",
            "asks", "requested", "required", "conditioned")
-_REPORTED_AS = {
+_REPORTED_AS = {verb: re.compile(r"\b(?:" + "|".join(map(re.escape, forms)) + r")\b") for verb, forms in {
     "say": _SAY, "tell": _SAY, "write": _SAY, "claim": ("claimed", "claims", "alleged", *_SAY),
     "demand": _DEMAND, "want": _DEMAND, "ask": _DEMAND, "call": _DEMAND,
     "propose": ("proposed", "proposes", "suggested", "offered", "put forward", "floated"),
     "warn": ("warned", "warns", "cautioned", "threatened"),
     "announce": ("announced", "announces", "declared", "unveiled", "said"),
-}
-_ASKED_VERB = re.compile(r"\bdid\s+(?:[\w'’.-]+\s+){1,4}?(say|tell|write|claim|demand|want|ask|call|propose|warn|"
-                         r"announce)\b", re.IGNORECASE)
+}.items()}
+_ASKED_VERB = re.compile(rf"\bdid\s+(?:[\w'’.-]+\s+){{1,4}}?({'|'.join(_REPORTED_AS)})\b", re.IGNORECASE)
 ACTOR_WINDOW = 6  # words between the name and the verb: "Foreign Minister Selin Aydar said", "sought by Turkey"
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _AGE = re.compile(r"\d+[- ]years?[- ]old\b|\baged?\s+\d+", re.IGNORECASE)
@@ -129,8 +128,7 @@ class Question:
         words = frozenset(content_words(text))
         weights = idf(words) if idf and words else {}
         verb = _ASKED_VERB.search(text)
-        reported_as = (re.compile(r"\b(?:" + "|".join(map(re.escape, _REPORTED_AS[verb.group(1).lower()])) + r")\b")
-                       if verb else None)
+        reported_as = _REPORTED_AS[verb.group(1).lower()] if verb else None
         return cls(text, words, frozenset(question_terms(text)), frozenset(head_terms(text)), frozenset(names(text)),
                    frozenset(numbers(text)), frozenset(m.group(0) for m in _YEAR.finditer(text)), expected(text),
                    bool(_QUOTE_QUESTION.search(text.lower())), reported_as, {w: weights.get(w, 1.0) for w in words})
@@ -222,10 +220,8 @@ def whole_names(q: Question, cands: list[Candidate]) -> np.ndarray:
     from "PGA Tour"."""
     if not q.names:
         return np.ones(len(cands))
-    texts: dict[str, dict] = {}
     surnames: dict[str, set[str]] = {}  # last words of the article's PERSON spans: "Aydar" is a person here
     for c in cands:
-        texts.setdefault(c.hit.article_id, {"": c.hit.title})[c.hit.key] = c.hit.text
         surnames.setdefault(c.hit.article_id, set()).update(
             fold(span.text).split()[-1] for span in c.sentence.spans if span.label == "PERSON" and span.text.strip())
 
@@ -233,8 +229,17 @@ def whole_names(q: Question, cands: list[Candidate]) -> np.ndarray:
         return bool(re.search(rf"\b{re.escape(name)}\b", folded)) or name.split()[-1] in people
 
     found = {aid: sum(whole(n, folded, surnames[aid]) for n in q.names) / len(q.names)
-             for aid, parts in texts.items() for folded in [fold(" ".join(parts.values()))]}
+             for aid, hits in by_article(cands).items()
+             for folded in [fold(" ".join([hits[0].title, *(h.text for h in hits)]))]}
     return np.array([found[c.hit.article_id] for c in cands])
+
+
+def by_article(cands: list[Candidate]) -> dict[str, list[Hit]]:
+    """The context's paragraphs that candidates come from, each once, grouped by article."""
+    out: dict[str, dict[tuple[str, int], Hit]] = {}
+    for c in cands:
+        out.setdefault(c.hit.article_id, {})[c.hit.key] = c.hit
+    return {aid: list(hits.values()) for aid, hits in out.items()}
 
 
 def relative(rows: np.ndarray) -> np.ndarray:

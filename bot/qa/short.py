@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.qa.features import Candidate, Question, answers_type, locative
+from bot.qa.features import Candidate, Question, answers_type, by_article, locative
 from bot.spans import Sentence, Span
 from bot.text import content_words, fold
 from index.bm25 import tokenize
@@ -72,11 +72,7 @@ def agreement(q: Question, cands: list[Candidate]) -> np.ndarray:
     out = np.zeros(len(cands))
     if not q.expect.factoid:
         return out
-    texts: dict[str, list[str]] = {}
-    for cand in cands:
-        paragraph = fold(cand.hit.text)
-        if paragraph not in texts.setdefault(cand.hit.article_id, []):
-            texts[cand.hit.article_id].append(paragraph)
+    texts = {aid: [fold(h.text) for h in hits] for aid, hits in by_article(cands).items()}
     for i, cand in enumerate(cands):
         span = answer_span(q, cand.sentence)
         if span:
