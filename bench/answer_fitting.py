@@ -50,6 +50,7 @@ class Case:
     context: list[Hit]  # the retrieved paragraphs, best first (markers are 1-based places here)
     idf: dict[str, float]  # of the question's content words, in the index it was asked of
     baseline: list[DraftSentence]  # what the pre-issue-12 engine drafted from the same context
+    articles: dict[str, str]  # the whole stored text of each candidate's article, folded (ExtractiveEngine.articles)
     # Recomputed on every load from the above, so a changed feature re-fits without re-retrieving:
     question: Question | None = None
     rows: np.ndarray = field(default_factory=lambda: np.zeros((0, len(FEATURES))))

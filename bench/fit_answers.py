@@ -56,7 +56,7 @@ QUESTION_SETS = [RTQA / "questions.jsonl", ROOT / "bench/data/dev_questions.json
 # Asked of the seed article's own index as well: absurd and off-topic questions to a one-article index.
 ALONE_UNANSWERABLE = [ROOT / "examples/unanswerable.jsonl", ROOT / "bench/data/unanswerable.jsonl"]
 SEED_ARTICLE = "file:blinken-turkey"
-CACHE_VERSION = 4  # bump when Case changes or scenarios are added
+CACHE_VERSION = 5  # bump when Case changes or scenarios are added
 
 
 def build_index(data_dir: str | None) -> Index:
@@ -98,7 +98,7 @@ def collect(index: Index, alone: dict[str, Index] | None = None) -> list[Case]:
         holds = np.array([any(fold(a) in fold(c.text) for a in raw["answers"]) for c in cands], dtype=bool)
         return Case(raw["id"], f"{path.parent.name}/{path.name}", scenario, tuple(raw["answers"]), text,
                     cands, paragraphs, sims, holds, context, asker.index.catalog.idf(content_words(text)),
-                    baseline.draft(text, context) if context else [])
+                    baseline.draft(text, context) if context else [], asker.extractive.articles(cands))
 
     for path in QUESTION_SETS:
         for raw in read_jsonl(require(path)):
@@ -126,7 +126,7 @@ def alone_indexes() -> dict[str, Index]:
 def featurised(case: Case) -> Case:
     """The case with its question parsed and its lexical rows computed by the current features."""
     q = Question.parse(case.text, lambda _: case.idf)
-    return replace(case, question=q, rows=featurise(q, case.candidates, case.paragraphs))
+    return replace(case, question=q, rows=featurise(q, case.candidates, case.paragraphs, case.articles))
 
 
 def report(cases: list[Case], results: list[Outcome], other: list[Outcome] | None = None) -> dict:

@@ -11,14 +11,14 @@ the question's rare words is about the question, one holding only its common wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from bot.qa.qtype import Expected, expected
 from bot.spans import Sentence, Span
-from bot.text import content_words, fold, head_terms, names, numbers, question_terms, term_coverage
+from bot.text import content_words, fold, head_terms, names, numbers, question_terms, sentences, term_coverage
 from index.bm25 import tokenize
 from index.search import Hit
 
@@ -40,7 +40,7 @@ FEATURES = (
     "named_sentence",   # share of the question's names in the sentence
     "named_paragraph",  # ... in the paragraph or title
     "named_before",     # share of them in the sentence, the one before it or the title (who it is about)
-    "named_whole",      # share of them found whole in the article's read paragraphs or title: "DP World Tour", not
+    "named_whole",      # share of them found whole in the candidate's article (all of it): "DP World Tour", not
                         # just "Tour"; "Selin Aydar" named once, "Aydar" after (see `whole_names`)
     "type_strict",      # factoid question and the sentence holds a span of exactly the expected type
     "type_loose",       # ... only a span of a related type (spaCy calls Sri Lanka a PERSON)
@@ -212,26 +212,49 @@ def lexical(q: Question, cand: Candidate, ranks: int, paragraph_typed: bool) -> 
     return np.array([values.get(name, 0.0) for name in FEATURES])
 
 
-def whole_names(q: Question, cands: list[Candidate]) -> np.ndarray:
-    """For each candidate, the share of the question's names found whole in its article: the title and
-    every paragraph of that article in the context. News names a person in full once and by surname
-    after, so the paragraph alone would fail "Selin Aydar" on "Aydar said"; a person's surname will do
-    where the article tags it PERSON, while a whole organisation's name still tells "DP World Tour"
-    from "PGA Tour"."""
-    if not q.names:
+def whole_names(q: Question, cands: list[Candidate], articles: Mapping[str, str] | None = None) -> np.ndarray:
+    """For each candidate, the share of the question's names (`article_names`) found whole in its article:
+    `articles` maps an article id to its whole stored text, folded (title and every paragraph); without it,
+    the title and the article's paragraphs in the context. A near miss swaps one name of a real story
+    ("killed in Florida" of a hurricane that hit Puerto Rico), and a name the article never writes is the
+    surest sign of one. News names a person in full once and by surname after, so a person's surname
+    will do where the article tags it PERSON, while a whole organisation's name still tells "DP World
+    Tour" from "PGA Tour"."""
+    wanted = article_names(q.text)
+    if not wanted:
         return np.ones(len(cands))
     surnames: dict[str, set[str]] = {}  # last words of the article's PERSON spans: "Aydar" is a person here
     for c in cands:
         surnames.setdefault(c.hit.article_id, set()).update(
             fold(span.text).split()[-1] for span in c.sentence.spans if span.label == "PERSON" and span.text.strip())
 
-    def whole(name: str, folded: str, people: set[str]) -> bool:
-        return bool(re.search(rf"\b{re.escape(name)}\b", folded)) or name.split()[-1] in people
+    def whole(forms: tuple[str, ...], folded: str, people: set[str]) -> bool:
+        return any(re.search(rf"\b{re.escape(form)}\b", folded) or form.split()[-1] in people for form in forms)
 
-    found = {aid: sum(whole(n, folded, surnames[aid]) for n in q.names) / len(q.names)
-             for aid, hits in by_article(cands).items()
-             for folded in [fold(" ".join([hits[0].title, *(h.text for h in hits)]))]}
+    found = {}
+    for aid, hits in by_article(cands).items():
+        folded = (articles or {}).get(aid) or fold(" ".join([hits[0].title, *(h.text for h in hits)]))
+        found[aid] = sum(whole(forms, folded, surnames[aid]) for forms in wanted) / len(wanted)
     return np.array([found[c.hit.article_id] for c in cands])
+
+
+def article_names(question: str) -> list[tuple[str, ...]]:
+    """The names of the question's asking sentence as an article would write them, each with the forms
+    that count (folded): "NASA's Tom Statler" is two names, "nasa" and "tom statler"; a run that opens
+    the sentence may open with a word that is no name ("Legendary WNBA", "President Biden"), so without
+    that word counts too. A quiz's preamble ("Police arrested 31 men … at an LGBTQ Pride event. Where was
+    the event?") retells the story in its own words, which the article need not use."""
+    asking = sentences(question)[-1] if question.strip() else ""
+    opening = fold(asking)
+    out = []
+    for name in sorted(names(asking)):
+        for part in re.split(r"'s?(?:\s+|$)", name):
+            part = part.strip()
+            if part in ("", "whose"):  # a question word names() lets through
+                continue
+            _, *rest = part.split(maxsplit=1)
+            out.append((part, *rest) if rest and opening.startswith(part) else (part,))
+    return out
 
 
 def by_article(cands: list[Candidate]) -> dict[str, list[Hit]]:

@@ -5,7 +5,7 @@ import numpy as np
 from bot.qa import fitted
 from bot.qa.answer import Answer
 from bot.qa.evaluate import answer_words, is_exact, short_answer_matches
-from bot.qa.features import FEATURES, Candidate, Question, lexical, relative, whole_names
+from bot.qa.features import FEATURES, Candidate, Question, article_names, lexical, relative, whole_names
 from bot.qa.ranker import ANSWER_FEATURES, Ranker
 from bot.qa.short import agreement
 from bot.spans import Sentence, Span, sentences_of
@@ -104,3 +104,23 @@ def test_whole_names_reads_the_whole_article_read_not_only_the_paragraph():
     assert whole_names(q, [tagged])[0] == 1.0  # the article calls her a person: her surname will do
     tour = Question.parse("How many golfers did the DP World Tour suspend?")
     assert whole_names(tour, [_candidate("The PGA Tour suspended 17 golfers.", "c", 1)])[0] == 0.0
+
+
+def test_whole_names_reads_the_stored_article_beyond_the_context():
+    # A near miss: the context's paragraph is about the question's story, but the article never names
+    # Florida; an answerable question's name may stand in a paragraph retrieval did not bring.
+    q = Question.parse("How many people did Hurricane Fiona kill in Florida?")
+    cand = _candidate("At least five people have died after Hurricane Fiona.", "a", 1)
+    assert whole_names(q, [cand])[0] == 0.5
+    assert whole_names(q, [cand], {"a": "hurricane fiona ... two in puerto rico"})[0] == 0.5
+    assert whole_names(q, [cand], {"a": "hurricane fiona ... florida braces for the storm"})[0] == 1.0
+
+
+def test_article_names_splits_possessives_and_lets_an_opening_word_go():
+    assert article_names("What did NASA's Tom Statler say?") == [("nasa",), ("tom statler",)]
+    assert article_names("President Biden named which monument?") == [("president biden", "biden")]
+    assert article_names("Whose American League record did Aaron Judge tie?") == [
+        ("aaron judge",), ("whose american league", "american league")]
+    assert article_names("How much is the Knicks' offer?") == [("knicks",)]
+    assert article_names("Turkey wants what?") == [("turkey",)]
+    assert article_names("Police arrested 31 men near a Pride event in Coeur d'Alene. Where was it?") == []
