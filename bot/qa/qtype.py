@@ -28,7 +28,10 @@ _HEAD_KINDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset("person man woman men women official leader player actor actress singer rapper star president "
                "minister senator justice judge politician executive ceo coach author director athlete "
                "individual celebrity governor mayor lawmaker candidate king queen pope billionaire founder "
-               "owner chef artist musician writer journalist host comedian quarterback pitcher".split()), "person"),
+               "owner chef artist musician writer journalist host comedian quarterback pitcher commissioner sheriff "
+               "manager teenager grandmaster golfer spokesperson spokesman spokeswoman secretary chancellor officer "
+               "pilot driver student suspect victim boxer swimmer chairman chairwoman producer designer activist "
+               "economist scientist astronaut commander".split()), "person"),
     (frozenset("company firm platform airline university college school team club network brand retailer bank "
                "party agency group organization organisation outlet newspaper channel app service league union "
                "automaker carrier studio chain restaurant business manufacturer maker corporation startup "

@@ -18,6 +18,8 @@ from bot.spans import sentences_of
     ("Where will Blinken go next?", "place"),
     ("When will the second round of talks open?", "when"),
     ("Which countries recalled their ambassadors?", "place"),
+    ("Which Hamilton County commissioner abstained in the vote?", "person"),  # the county is a modifier
+    ("Which grandmaster did Hans Niemann accuse of cheating?", "person"),
     ("What did Turkey demand?", None),
     ("Which of the following grocery items has seen the biggest increase?", None),
     ("What did the man who bought the team say?", None),
