@@ -78,3 +78,10 @@ def test_related_paragraphs_are_cited_but_not_the_answer(examples):
     assert all(r.citation.key not in answer_keys for r in answer.related)
     markers = [c.marker for c in answer.citations] + [r.citation.marker for r in answer.related]
     assert markers == list(range(1, len(markers) + 1))
+
+
+def test_a_near_miss_naming_a_place_the_answering_article_never_writes_is_not_answered(examples):
+    # Vennick is a port of another article in the index; the exchange reports never name it.
+    assert examples.ask("How many prisoners were exchanged at the Halden Bridge?").short_answer is not None
+    answer = examples.ask("How many prisoners were exchanged at the Halden Bridge in Vennick?")
+    assert answer.abstained and answer.short_answer is None
