@@ -88,6 +88,7 @@ def collect(index: Index, alone: dict[str, Index] | None = None) -> list[Case]:
     seed_alone = next((a for aid, a in alone_answerers.items() if aid in seed_ids), None)
     baseline = BaselineEngine(answerer.extractive._embed)
     cases: list[Case] = []
+    texts: dict[str, str] = {}  # one object per article text, so the cache pickles each once (~20 MB, not ~100)
 
     def case(raw: dict, path: Path, scenario: str, asker: Answerer, withhold: tuple[str, ...] = ()) -> Case:
         asked = date.fromisoformat(raw["date"]) if raw.get("date") else date.today()
@@ -98,7 +99,8 @@ def collect(index: Index, alone: dict[str, Index] | None = None) -> list[Case]:
         holds = np.array([any(fold(a) in fold(c.text) for a in raw["answers"]) for c in cands], dtype=bool)
         return Case(raw["id"], f"{path.parent.name}/{path.name}", scenario, tuple(raw["answers"]), text,
                     cands, paragraphs, sims, holds, context, asker.index.catalog.idf(content_words(text)),
-                    baseline.draft(text, context) if context else [], asker.extractive.articles(cands))
+                    baseline.draft(text, context) if context else [],
+                    {aid: texts.setdefault(t, t) for aid, t in asker.extractive.articles(cands).items()})
 
     for path in QUESTION_SETS:
         for raw in read_jsonl(require(path)):
