@@ -1,4 +1,4 @@
-"""Check the question sets the answer fit reads (bench/fit_answers.py QUESTION_SETS) before anyone fits on them.
+"""Check the question sets the answer fit reads (bench/fit_answers.py QUESTION_SETS, and CHECK_SETS) before use.
 
 For every set: ids are unique across all sets; an answerable question has 1+ non-empty answer strings, 1+ gold
 article ids that exist in the fit's corpus (rtqa-dev, examples/articles, the seed article; `file:<stem>` names
@@ -27,10 +27,10 @@ from index.sources import read_paths
 
 
 def question_sets() -> list[Path]:
-    """The files bench/fit_answers.py fits on (one list, kept there)."""
-    from fit_answers import QUESTION_SETS
+    """The files bench/fit_answers.py fits on and its check sets (the lists are kept there)."""
+    from fit_answers import CHECK_SETS, QUESTION_SETS
 
-    return list(QUESTION_SETS)
+    return [*QUESTION_SETS, *CHECK_SETS]
 
 
 @dataclass
