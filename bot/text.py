@@ -10,7 +10,7 @@ from index.bm25 import STOPWORDS, tokenize
 # Split after . ! ? (optionally followed by a closing quote) when the next sentence starts
 # with a capital, a digit or an opening quote; common abbreviations are protected first.
 _ABBREVIATIONS = re.compile(
-    r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Sen|Rep|Gov|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|vs|etc|"
+    r"\b(Mr|Mrs|Ms|Dr|Prof|Gen|Col|Lt|Sgt|Capt|Sen|Rep|Gov|Rev|St|Jr|Sr|Inc|Corp|Ltd|Co|No|vs|v|etc|"
     r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|U\.S|U\.N|U\.K|E\.U|a\.m|p\.m)\.",
     re.IGNORECASE,
 )

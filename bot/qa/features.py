@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.qa.qtype import Expected, expected
+from bot.qa.qtype import Expected, asking_sentence, expected
 from bot.spans import Sentence, Span
-from bot.text import content_words, fold, head_terms, names, numbers, question_terms, sentences, term_coverage
+from bot.text import content_words, fold, head_terms, names, numbers, question_terms, term_coverage
 from index.bm25 import tokenize
 from index.search import Hit
 
@@ -244,7 +244,7 @@ def article_names(question: str) -> list[tuple[str, ...]]:
     the sentence may open with a word that is no name ("Legendary WNBA", "President Biden"), so without
     that word counts too. A quiz's preamble ("Police arrested 31 men … at an LGBTQ Pride event. Where was
     the event?") retells the story in its own words, which the article need not use."""
-    asking = sentences(question)[-1] if question.strip() else ""
+    asking = asking_sentence(question)
     opening = fold(asking)
     out = []
     for name in sorted(names(asking)):

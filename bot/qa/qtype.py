@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from bot.text import sentences
+
 PERSON = frozenset({"PERSON"})
 ORG = frozenset({"ORG"})
 PLACE = frozenset({"GPE", "LOC", "FAC"})
@@ -76,7 +78,7 @@ class Expected:
 
 def expected(question: str) -> Expected:
     """The expected answer type of a question, from its wording."""
-    q = _asking_sentence(" ".join(question.replace("’", "'").split()))
+    q = asking_sentence(" ".join(question.replace("’", "'").split()))
     low = q.lower()
     how = re.search(r"\bhow (many|much|long|old|far|big|tall|large|often)\b(?:\s+(\w+))?", low)
     if how:
@@ -102,9 +104,9 @@ def expected(question: str) -> Expected:
     return Expected(None)
 
 
-def _asking_sentence(question: str) -> str:
+def asking_sentence(question: str) -> str:
     """The sentence that asks: quiz questions often open with a statement ("X died this week. Which…?")."""
-    parts = [p for p in re.split(r"(?<=[a-z]{3}[.!?])\s+(?=[A-Z])", question) if p.strip()]
+    parts = sentences(question)
     asking = [p for p in parts if p.rstrip().endswith("?")]
     return (asking or parts or [question])[-1]
 
