@@ -124,4 +124,5 @@ def test_article_names_splits_possessives_and_lets_an_opening_word_go():
     assert article_names("How much is the Knicks' offer?") == [("knicks",)]
     assert article_names("Turkey wants what?") == [("turkey",)]
     assert article_names("Police arrested 31 men near a Pride event in Coeur d'Alene. Where was it?") == []
-    assert article_names("Which outlet published the draft opinion on Roe v. Wade?") == [("roe",), ("wade",)]  # one sentence
+    # "v." ends no sentence: the question is one asking sentence
+    assert article_names("Which outlet published the draft opinion on Roe v. Wade?") == [("roe",), ("wade",)]
