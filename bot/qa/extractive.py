@@ -33,9 +33,6 @@ MAX_SENTENCES = 3
 MAX_EMBEDDED = 16  # sentences embedded per question, chosen by the lexical model (latency: ~5 ms each)
 MIN_NEW_WORDS = 3  # a further sentence must add this many content words the answer does not have yet
 EMBEDDING_CACHE_SIZE = 20_000  # sentence vectors kept (~30 MB)
-# Kinds of question whose answer is always a typed span: a sentence without one cannot answer them
-# ("Which company bought the Eiffel Tower?" is not answered by "The Eiffel Tower is now 20 feet taller").
-# "Which holiday/condiment/product…" (kind "name") is often answered by a common noun, so it is not here.
 MIN_TERM_COVERAGE = 0.25  # share of the question's key terms the answering paragraph (with title) must hold
 # Every name the question gives must be written somewhere in the answering article: a near miss swaps one
 # ("How many did Hurricane Fiona kill in Florida?" of an article that never names Florida). Measured on
@@ -44,6 +41,9 @@ MIN_TERM_COVERAGE = 0.25  # share of the question's key terms the answering para
 MIN_NAMED_WHOLE = 1.0
 _COVERAGE, _HEAD, _YEARS, _PROXIMITY, _SAID, _WHOLE = (FEATURES.index(name) for name in (
     "term_coverage", "head_coverage", "years_missing", "proximity", "quote_said", "named_whole"))
+# Kinds of question whose answer is always a typed span: a sentence without one cannot answer them
+# ("Which company bought the Eiffel Tower?" is not answered by "The Eiffel Tower is now 20 feet taller").
+# "Which holiday/condiment/product…" (kind "name") is often answered by a common noun, so it is not here.
 TYPED_KINDS = frozenset({"person", "org", "place", "when", "number", "duration", "age"})
 
 
@@ -93,7 +93,8 @@ class ExtractiveEngine:
     def candidates(self, question: str, context: list[Hit]) -> tuple[Question, list[Candidate], np.ndarray]:
         """Every sentence of the top paragraphs with its lexical features (similarity left 0)."""
         q, cands, paragraphs = self.split(question, context)
-        return q, cands, featurise(q, cands, paragraphs, self.articles(cands))
+        # the whole articles are read only to look for the question's names
+        return q, cands, featurise(q, cands, paragraphs, self.articles(cands) if q.written_names else {})
 
     def split(self, question: str, context: list[Hit]) -> tuple[Question, list[Candidate], int]:
         """The candidate sentences of the top paragraphs and how many paragraphs were read."""

@@ -120,6 +120,7 @@ class Question:
     expect: Expected
     about_speech: bool
     reported_as: re.Pattern | None  # the verbs that report what the question asks someone did (see _REPORTED_AS)
+    written_names: tuple[tuple[str, ...], ...]  # the names an answering article must write (see `article_names`)
     weights: dict[str, float] = field(default_factory=dict, hash=False)  # idf of each of `words`
 
     @classmethod
@@ -131,7 +132,8 @@ class Question:
         reported_as = _REPORTED_AS[verb.group(1).lower()] if verb else None
         return cls(text, words, frozenset(question_terms(text)), frozenset(head_terms(text)), frozenset(names(text)),
                    frozenset(numbers(text)), frozenset(m.group(0) for m in _YEAR.finditer(text)), expected(text),
-                   bool(_QUOTE_QUESTION.search(text.lower())), reported_as, {w: weights.get(w, 1.0) for w in words})
+                   bool(_QUOTE_QUESTION.search(text.lower())), reported_as, tuple(article_names(text)),
+                   {w: weights.get(w, 1.0) for w in words})
 
     def weighted(self, found: set[str] | frozenset[str]) -> float:
         """Share of the question's idf mass among `found` (content words)."""
@@ -213,14 +215,14 @@ def lexical(q: Question, cand: Candidate, ranks: int, paragraph_typed: bool) -> 
 
 
 def whole_names(q: Question, cands: list[Candidate], articles: Mapping[str, str] | None = None) -> np.ndarray:
-    """For each candidate, the share of the question's names (`article_names`) found whole in its article:
+    """For each candidate, the share of the question's `written_names` found whole in its article:
     `articles` maps an article id to its whole stored text, folded (title and every paragraph); without it,
     the title and the article's paragraphs in the context. A near miss swaps one name of a real story
     ("killed in Florida" of a hurricane that hit Puerto Rico), and a name the article never writes is the
     surest sign of one. News names a person in full once and by surname after, so a person's surname
     will do where the article tags it PERSON, while a whole organisation's name still tells "DP World
     Tour" from "PGA Tour"."""
-    wanted = article_names(q.text)
+    wanted = q.written_names
     if not wanted:
         return np.ones(len(cands))
     surnames: dict[str, set[str]] = {}  # last words of the article's PERSON spans: "Aydar" is a person here
