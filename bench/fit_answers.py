@@ -58,6 +58,9 @@ CHECK_SETS = [ROOT / "bench/data/near_unanswerable_fresh.jsonl"]
 # Asked of the seed article's own index as well: absurd and off-topic questions to a one-article index.
 ALONE_UNANSWERABLE = [ROOT / "examples/unanswerable.jsonl", ROOT / "bench/data/unanswerable.jsonl"]
 SEED_ARTICLE = "file:blinken-turkey"
+# examples/unanswerable.jsonl is unanswerable over examples/, not over the fit's whole corpus: rtqa-dev holds the
+# 2022 World Cup final's recap (0a4d8ad8dcc3: "Argentina beat France"), so u01 is asked of the seed alone only.
+ANSWERED_IN_THE_CORPUS = frozenset({("examples/unanswerable.jsonl", "u01")})
 CACHE_VERSION = 5  # bump when Case changes or scenarios are added
 
 
@@ -213,7 +216,7 @@ def load_cases(args: argparse.Namespace) -> list[Case]:
     if cache and cache.exists():
         version, cases = pickle.loads(cache.read_bytes())
         if version == CACHE_VERSION:
-            return cases
+            return usable(cases)
         print(f"{cache} is from another version of this script: collecting again")
     index = build_index(args.data_dir)
     started = time.perf_counter()
@@ -221,7 +224,12 @@ def load_cases(args: argparse.Namespace) -> list[Case]:
     print(f"retrieved and split {len(cases)} cases in {time.perf_counter() - started:.0f} s")
     if cache:
         cache.write_bytes(pickle.dumps((CACHE_VERSION, cases)))
-    return cases
+    return usable(cases)
+
+
+def usable(cases: list[Case]) -> list[Case]:
+    """The cases whose labels hold in their scenario (see ANSWERED_IN_THE_CORPUS)."""
+    return [c for c in cases if not (c.scenario == "asked" and (c.source, c.qid) in ANSWERED_IN_THE_CORPUS)]
 
 
 def main() -> None:
