@@ -69,7 +69,11 @@ def question_terms(question: str) -> set[str]:
     return content_words(question) - QUESTION_FUNCTION_WORDS - given_names
 
 
-_HOW_MANY = re.compile(r"\bhow (?:many|much) (\w+)", re.IGNORECASE)
+# "How many dinosaur species are…": the noun before the verb; "how much more aid": past the comparative
+_HOW_MANY = re.compile(r"\bhow (?:many|much) (?:(?:more|less|fewer|additional|extra|new) )?(\w+)(?: (\w+)(?= (?:are|is|"
+                       r"was|were|did|do|does|will|would|can|could|has|have|had)\b))?", re.IGNORECASE)
+# "How much money / weight…" is answered by the amount's own type ("£28m", "60 pounds"), not by the word
+_MEASURES = frozenset("money cash weight distance height length size area".split())
 _WHAT_IS_OF = re.compile(r"^\s*(?:what|who)(?:'s| is| are| was| were) (?:the |a |an )?((?:\w+ ){0,2}?\w+) of\b",
                          re.IGNORECASE)
 _AUXILIARIES = frozenset("did do does is are was were has have had will would can could".split())
@@ -80,12 +84,22 @@ def head_terms(question: str) -> set[str]:
     """The thing a question asks for ("population" in "What is the population of X?"); must be in the answer."""
     heads: list[str] = []
     for many in _HOW_MANY.finditer(question):
-        if many.group(1).lower() not in _AUXILIARIES:
-            heads.append(many.group(1))
+        head = many.group(2) or many.group(1)
+        if head.lower() not in _AUXILIARIES | _MEASURES:
+            heads.append(head)
     what = _WHAT_IS_OF.match(question)
     if what and what.group(1).lower() not in _NAMING:  # "the name of the ship" asks for a name, not the word
         heads.append(what.group(1))
     return set(tokenize(" ".join(heads)))
+
+
+def owner_names(question: str) -> set[str]:
+    """The names of whose thing a question asks ("the prime minister of Luneria": Luneria), folded; none
+    when it asks for a name or title ("the name of the ship"), which an article may give without the owner."""
+    what = _WHAT_IS_OF.match(question)
+    if not what or what.group(1).lower() in _NAMING:
+        return set()
+    return names(question[what.end():])
 
 
 def term_coverage(terms: set[str], text_words: set[str]) -> float:
@@ -108,11 +122,19 @@ def numbers(text: str) -> set[str]:
     return found | {_NUMBER_WORDS[w] for w in words & _NUMBER_WORDS.keys()}
 
 
+# Words capitalised only because they open a sentence ("Due to…", "Within how many days…", "Above what
+# income…"): alone they are no name; in a run they stay ("Beyond Meat", "Under Armour").
+_OPENING_WORDS = frozenset("due above within below despite during amid following among under beyond since until "
+                           "without across besides unlike".split())
+
+
 def names(text: str) -> set[str]:
     """Capitalised word runs that are not sentence-initial stop words: a cheap proper-name detector."""
     out = set()
     for match in _NAME.finditer(text):
         words = [w for w in match.group(0).split() if w.lower() not in STOPWORDS_ALL]
+        if len(words) == 1 and words[0].lower() in _OPENING_WORDS:
+            continue
         if words:  # "Blinken's meeting" names Blinken
             out.add(fold(" ".join(words)).removesuffix("'s"))
     return out

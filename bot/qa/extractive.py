@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.qa.features import FEATURES, Candidate, Question, lexical, relative, typed, whole_names, with_similarity
+from bot.qa.features import FEATURES, Candidate, Question, lexical, owned, relative, typed, whole_names, with_similarity
 from bot.qa.ranker import Ranker
 from bot.qa.short import agreement, short_answer
 from bot.spans import sentences_of
@@ -163,11 +163,13 @@ def ranked(scored: Scored, ranker: Ranker) -> list[int]:
     order = [int(i) for i in np.argsort(-ranker.order.score(scored.rows), kind="stable")]
     # A sentence whose paragraph lacks most of the question's terms, the very thing it asks for
     # ("population" in "what is the population of X") or the year it names, or whose article never
-    # writes one of the question's names, is about something near the question, not the question
-    # itself: it may not answer, however similar it sounds.
+    # writes one of the question's names, or whose paragraph never names whose thing is asked for ("the
+    # prime minister of Luneria"), is about something near the question, not the question itself: it may
+    # not answer, however similar it sounds.
     rows = scored.rows
     order = [i for i in order if rows[i, _COVERAGE] >= MIN_TERM_COVERAGE and rows[i, _HEAD] == 1.0
-             and rows[i, _YEARS] == 0.0 and rows[i, _WHOLE] >= MIN_NAMED_WHOLE]
+             and rows[i, _YEARS] == 0.0 and rows[i, _WHOLE] >= MIN_NAMED_WHOLE
+             and owned(scored.question, scored.candidates[i])]
     if scored.question.expect.kind in TYPED_KINDS:
         order = [i for i in order if typed(scored.question, scored.candidates[i].sentence)]
     elif scored.question.about_speech:  # "What did Fidan say / Turkey demand?" is answered by reported speech

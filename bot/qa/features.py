@@ -18,7 +18,7 @@ import numpy as np
 
 from bot.qa.qtype import Expected, asking_sentence, expected
 from bot.spans import Sentence, Span
-from bot.text import content_words, fold, head_terms, names, numbers, question_terms, term_coverage
+from bot.text import content_words, fold, head_terms, names, numbers, owner_names, question_terms, term_coverage
 from index.bm25 import tokenize
 from index.search import Hit
 
@@ -101,6 +101,8 @@ _ASKED_VERB = re.compile(rf"\bdid\s+(?:[\w'’.-]+\s+){{1,4}}?({'|'.join(_REPORT
 ACTOR_WINDOW = 6  # words between the name and the verb: "Foreign Minister Selin Aydar said", "sought by Turkey"
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _AGE = re.compile(r"\d+[- ]years?[- ]old\b|\baged?\s+\d+", re.IGNORECASE)
+_TIME_UNIT = re.compile(r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?\b",
+                        re.IGNORECASE)
 _BARE_AGE = re.compile(r"\d{1,3}")  # "Godard, 91, died": a bare number may be an age
 _ENDS = re.compile(r"[.!?…][\"'”’)]*$")
 SPAN_WINDOW = 6  # tokens either side of a typed span that count as near it
@@ -114,6 +116,7 @@ class Question:
     words: frozenset[str]
     terms: frozenset[str]
     heads: frozenset[str]
+    owners: frozenset[str]  # whose thing it asks for ("the prime minister of Luneria"): see `owned`
     names: frozenset[str]
     numbers: frozenset[str]
     years: frozenset[str]
@@ -130,7 +133,8 @@ class Question:
         weights = idf(words) if idf and words else {}
         verb = _ASKED_VERB.search(text)
         reported_as = _REPORTED_AS[verb.group(1).lower()] if verb else None
-        return cls(text, words, frozenset(question_terms(text)), frozenset(head_terms(text)), frozenset(names(text)),
+        return cls(text, words, frozenset(question_terms(text)), frozenset(head_terms(text)),
+                   frozenset(owner_names(text)), frozenset(names(text)),
                    frozenset(numbers(text)), frozenset(m.group(0) for m in _YEAR.finditer(text)), expected(text),
                    bool(_QUOTE_QUESTION.search(text.lower())), reported_as, tuple(article_names(text)),
                    {w: weights.get(w, 1.0) for w in words})
@@ -336,6 +340,12 @@ def with_similarity(rows: np.ndarray, similarities: np.ndarray) -> np.ndarray:
     return out
 
 
+def owned(q: Question, cand: Candidate) -> bool:
+    """The candidate's paragraph or title names whose thing the question asks for: "Kestrelian Prime Minister
+    Ilse Brandvik" in a paragraph that never names Luneria is another country's prime minister."""
+    return _named(q.owners, fold(f"{cand.hit.title} {cand.hit.text}")) == 1.0
+
+
 def typed(q: Question, sentence: Sentence) -> bool:
     """A factoid question and a span of the sentence of the type it asks for."""
     return q.expect.factoid and any(answers_type(q, span.label, span.text) for span in sentence.spans)
@@ -348,6 +358,8 @@ def answers_type(q: Question, label: str, text: str) -> bool:
         return False
     if q.expect.kind in ("duration", "number", "age") and not numbers(text):
         return False  # "Monday" is a date but not how long; "several" is no count
+    if q.expect.kind == "duration" and not _TIME_UNIT.search(text):
+        return False  # "three" (choices) is no length of time: "nearly three hours", "72-hour", "five years" are
     age_like = bool(_AGE.search(text))
     if q.expect.kind == "age" and not (age_like or _BARE_AGE.fullmatch(text.strip(" ,;."))):
         return False

@@ -5,7 +5,7 @@ import numpy as np
 from bot.qa import fitted
 from bot.qa.answer import Answer
 from bot.qa.evaluate import answer_words, is_exact, short_answer_matches
-from bot.qa.features import FEATURES, Candidate, Question, article_names, lexical, relative, whole_names
+from bot.qa.features import FEATURES, Candidate, Question, article_names, lexical, owned, relative, whole_names
 from bot.qa.ranker import ANSWER_FEATURES, Ranker
 from bot.qa.short import agreement
 from bot.spans import Sentence, Span, sentences_of
@@ -126,3 +126,29 @@ def test_article_names_splits_possessives_and_lets_an_opening_word_go():
     assert article_names("Police arrested 31 men near a Pride event in Coeur d'Alene. Where was it?") == []
     # "v." ends no sentence: the question is one asking sentence
     assert article_names("Which outlet published the draft opinion on Roe v. Wade?") == [("roe",), ("wade",)]
+
+
+def test_a_word_capitalised_only_for_opening_the_question_is_no_name():
+    # the name check held "Due" and "Within" to the article, so the answering one was filtered out
+    assert article_names("Due to bots on its site, which platform is rolling out new features?") == []
+    assert article_names("Within how many days must HHS report back?") == [("hhs",)]
+    assert article_names("Which company is Beyond Meat's rival?") == [("beyond meat",)]  # in a run it stays
+
+
+def test_the_thing_a_how_many_question_asks_for():
+    assert Question.parse("How many dinosaur species are in Jurassic World Dominion?").heads == {"speci"}
+    assert Question.parse("How much more military aid did the US announce?").heads == {"aid"}
+    assert Question.parse("How many prisoners were exchanged?").heads == {"prison"}
+    # the amount's own type answers "how much money / weight": "£28m" need not say "money"
+    assert Question.parse("How much money did Rishi Sunak set aside?").heads == set()
+
+
+def test_whose_thing_is_asked_for_must_be_named_where_it_is_answered():
+    # examples/: "Who is the prime minister of Luneria?" was answered with the Kestrel Republic's
+    q = Question.parse("Who is the prime minister of Luneria?")
+    assert q.owners == {"luneria"}
+    assert not owned(q, _candidate("Kestrelian Prime Minister Ilse Brandvik welcomed the agreement.", "a", 1))
+    assert owned(q, _candidate("Lunerian Prime Minister Arvo Lind welcomed the agreement.", "b", 2))
+    # a name or title may be given without its owner: "the name of the first grain ship" asks for no owner
+    ship = Question.parse("What is the name of the first grain ship to sail through the Strait of Merrow?")
+    assert ship.owners == set()

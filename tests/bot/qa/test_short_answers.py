@@ -57,6 +57,11 @@ def test_no_short_answer_without_a_span_of_the_type_or_for_open_questions():
     assert short_answer(open_question, sentences_of("Turkey sought a ceasefire on Monday.", None)[0]) is None
     duration = Question.parse("How long did the meeting last?")
     assert short_answer(duration, sentences_of("The meeting ended on Monday.", None)[0]) is None
+    # a count is no length of time: "3" choices does not say how long a tweet can be edited
+    edit = Question.parse("For how long after posting can a tweet be edited?")
+    assert short_answer(edit, sentences_of("The prompt offers 3 choices: send, edit or delete.", None)[0]) is None
+    assert short_answer(edit, sentences_of("Tweets can be edited up to 30 minutes after posting.", None)[0]) == \
+        "up to 30 minutes"
 
 
 def test_where_prefers_the_place_after_a_preposition():
