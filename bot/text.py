@@ -69,14 +69,14 @@ def question_terms(question: str) -> set[str]:
     return content_words(question) - QUESTION_FUNCTION_WORDS - given_names
 
 
+AUXILIARIES = frozenset("did do does is are was were has have had will would can could".split())
 # "How many dinosaur species are…": the noun before the verb; "how much more aid": past the comparative
-_HOW_MANY = re.compile(r"\bhow (?:many|much) (?:(?:more|less|fewer|additional|extra|new) )?(\w+)(?: (\w+)(?= (?:are|is|"
-                       r"was|were|did|do|does|will|would|can|could|has|have|had)\b))?", re.IGNORECASE)
+_HOW_MANY = re.compile(r"\bhow (?:many|much) (?:(?:more|less|fewer|additional|extra|new) )?(\w+)"
+                       rf"(?: (\w+)(?= (?:{'|'.join(sorted(AUXILIARIES))})\b))?", re.IGNORECASE)
 # "How much money / weight…" is answered by the amount's own type ("£28m", "60 pounds"), not by the word
 _MEASURES = frozenset("money cash weight distance height length size area".split())
 _WHAT_IS_OF = re.compile(r"^\s*(?:what|who)(?:'s| is| are| was| were) (?:the |a |an )?((?:\w+ ){0,2}?\w+) of\b",
                          re.IGNORECASE)
-_AUXILIARIES = frozenset("did do does is are was were has have had will would can could".split())
 _NAMING = frozenset({"name", "title", "identity"})
 
 
@@ -85,21 +85,26 @@ def head_terms(question: str) -> set[str]:
     heads: list[str] = []
     for many in _HOW_MANY.finditer(question):
         head = many.group(2) or many.group(1)
-        if head.lower() not in _AUXILIARIES | _MEASURES:
+        if head.lower() not in AUXILIARIES | _MEASURES:
             heads.append(head)
-    what = _WHAT_IS_OF.match(question)
-    if what and what.group(1).lower() not in _NAMING:  # "the name of the ship" asks for a name, not the word
+    what = _attribute_of(question)
+    if what:
         heads.append(what.group(1))
     return set(tokenize(" ".join(heads)))
+
+
+def _attribute_of(question: str) -> re.Match[str] | None:
+    """The attribute a "What is the population of X?" question asks for (group 1), whose it is after the
+    match; none for "the name / title of the ship", which asks for a name, not the word."""
+    what = _WHAT_IS_OF.match(question)
+    return what if what and what.group(1).lower() not in _NAMING else None
 
 
 def owner_names(question: str) -> set[str]:
     """The names of whose thing a question asks ("the prime minister of Luneria": Luneria), folded; none
     when it asks for a name or title ("the name of the ship"), which an article may give without the owner."""
-    what = _WHAT_IS_OF.match(question)
-    if not what or what.group(1).lower() in _NAMING:
-        return set()
-    return names(question[what.end():])
+    what = _attribute_of(question)
+    return names(question[what.end():]) if what else set()
 
 
 def term_coverage(terms: set[str], text_words: set[str]) -> float:

@@ -343,7 +343,7 @@ def with_similarity(rows: np.ndarray, similarities: np.ndarray) -> np.ndarray:
 def owned(q: Question, cand: Candidate) -> bool:
     """The candidate's paragraph or title names whose thing the question asks for: "Kestrelian Prime Minister
     Ilse Brandvik" in a paragraph that never names Luneria is another country's prime minister."""
-    return _named(q.owners, fold(f"{cand.hit.title} {cand.hit.text}")) == 1.0
+    return not q.owners or _named(q.owners, fold(f"{cand.hit.title} {cand.hit.text}")) == 1.0  # most ask of no one
 
 
 def typed(q: Question, sentence: Sentence) -> bool:

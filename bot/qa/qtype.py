@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import sentences
+from bot.text import AUXILIARIES, sentences
 
 PERSON = frozenset({"PERSON"})
 ORG = frozenset({"ORG"})
@@ -22,7 +22,6 @@ DURATION = frozenset({"TIME", "DATE", "QUANTITY", "CARDINAL"})
 AGE = frozenset({"DATE", "CARDINAL", "QUANTITY"})  # spaCy reads "17-year-old" as a DATE, "Godard, 91," as a CARDINAL
 NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
 RULE_NAME = "NAME"  # bot.spans labels a capitalised run NAME when the catalog has no annotations
-_AUXILIARIES = frozenset("did do does is are was were has have had will would can could".split())
 
 # Head nouns of "which/what X" that say what kind of name answers. A noun not listed still asks for
 # a name of some kind (NAMED); these only sharpen it.
@@ -84,7 +83,7 @@ def expected(question: str) -> Expected:
     if how:
         word, head = how.group(1), how.group(2)
         kind = {"long": "duration", "old": "age", "often": "duration"}.get(word, "number")
-        useful = word in ("many", "much") and head not in _AUXILIARIES
+        useful = word in ("many", "much") and head not in AUXILIARIES
         return Expected(kind, _KIND_LABELS[kind], head if useful else None)
     if re.search(r"\bwhat (percentage|percent|share|proportion)\b", low):
         return Expected("number", frozenset({"PERCENT", "CARDINAL"}))
