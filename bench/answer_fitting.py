@@ -22,7 +22,8 @@ from index.search import Hit
 LEXICAL_FEATURES = [i for i, name in enumerate(FEATURES) if name not in SIMILARITY]
 INNER_FOLDS = 4
 # The issue's "Done when" targets. The bars fall short of them least, summed in rate units (a bar that
-# buys support with wrong answers pays in precision and wrong-when-withheld), without giving up support.
+# buys support with wrong answers pays in precision and wrong-when-withheld, one that buys abstention pays in
+# support and exactness).
 AT_LEAST = {"support": 0.85, "exact": 0.75, "precision": 0.85, "abstention": 0.90}
 AT_MOST = {"wrong_when_withheld": 0.15}
 SEED = 12
@@ -199,13 +200,15 @@ EXTRA_BARS = (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.8)  # for a further se
 
 
 def _bars(held_out: list[tuple[Case, Scored]], lex: Logistic) -> tuple[float, float]:
-    """(answer_at, extra_at): among the bars that keep support at least the pre-issue-12 engine's on these
-    held-out cases (no reader loses an answer they had) and the median answer within MAX_MEDIAN_WORDS,
-    the ones falling short of the issue's targets
-    least, then the most support and exactness and the fewest words. The criterion is smooth, so a slightly
-    different training set moves the bars slightly, not to another regime."""
+    """(answer_at, extra_at): among the bars that keep the median answer within MAX_MEDIAN_WORDS, the ones
+    falling short of the issue's targets least, then the most support and exactness and the fewest words.
+
+    There is no floor at the pre-issue-12 engine's support any more: on the inner held-out cases (models
+    fitted on 60% of the questions) that floor was only just reachable, so it, not the targets, set the
+    bar, at the lowest bar that reached it (0.03-0.11 by fold, against 0.17 the outer folds would pick
+    under the same floor), and wrong-when-withheld paid for it. Answers lost against that engine are
+    still reported (`abstained_where_other_right` in bench/fit_answers.py)."""
     cases = [case for case, _ in held_out]
-    floor = figures(cases, [judged(c, c.baseline) for c in cases])["support"]
     memo: dict[tuple, Outcome] = {}  # most bars leave a case's answer as it was: verify each answer once
 
     def judge(n: int, case: Case, drafts: list[DraftSentence], short) -> Outcome:
@@ -220,7 +223,7 @@ def _bars(held_out: list[tuple[Case, Scored]], lex: Logistic) -> tuple[float, fl
             probe = Ranker(lex, lex, lex, float(answer_at), float(extra_at))  # choose() reads only the bars
             mine = figures(cases, [judge(n, c, *choose(s, probe)) if s.candidates else NO_ANSWER
                                    for n, (c, s) in enumerate(held_out)])
-            kept = mine["support"] >= floor and mine["median"] <= MAX_MEDIAN_WORDS
+            kept = mine["median"] <= MAX_MEDIAN_WORDS
             key = (kept, -round(shortfall(mine), 3), mine["support"], mine["exact"], -mine["words"])
             if best is None or key > best[0]:
                 best = (key, float(answer_at), float(extra_at))

@@ -80,13 +80,16 @@ _WHAT_IS_OF = re.compile(r"^\s*(?:what|who)(?:'s| is| are| was| were) (?:the |a 
 _NAMING = frozenset({"name", "title", "identity"})
 
 
+def how_many_heads(question: str) -> list[str]:
+    """The nouns "how many / how much" asks about ("species" in "how many dinosaur species are…"), none for
+    "how many are…" or an amount of money or weight; the one reader of them (bot.qa.qtype reads it too)."""
+    heads = [many.group(2) or many.group(1) for many in _HOW_MANY.finditer(question)]
+    return [h for h in heads if h.lower() not in AUXILIARIES | _MEASURES]
+
+
 def head_terms(question: str) -> set[str]:
     """The thing a question asks for ("population" in "What is the population of X?"); must be in the answer."""
-    heads: list[str] = []
-    for many in _HOW_MANY.finditer(question):
-        head = many.group(2) or many.group(1)
-        if head.lower() not in AUXILIARIES | _MEASURES:
-            heads.append(head)
+    heads = how_many_heads(question)
     what = _attribute_of(question)
     if what:
         heads.append(what.group(1))

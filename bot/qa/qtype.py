@@ -11,13 +11,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.text import AUXILIARIES, sentences
+from bot.text import how_many_heads, sentences
 
 PERSON = frozenset({"PERSON"})
 ORG = frozenset({"ORG"})
 PLACE = frozenset({"GPE", "LOC", "FAC"})
 WHEN = frozenset({"DATE", "TIME"})
 NUMBER = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+MONEY = frozenset({"MONEY"})
+COUNT = frozenset({"CARDINAL", "QUANTITY"})  # "how many": no dev answer is a sum of money or a percentage
 DURATION = frozenset({"TIME", "DATE", "QUANTITY", "CARDINAL"})
 AGE = frozenset({"DATE", "CARDINAL", "QUANTITY"})  # spaCy reads "17-year-old" as a DATE, "Godard, 91," as a CARDINAL
 NAMED = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
@@ -41,9 +43,10 @@ _HEAD_KINDS: tuple[tuple[frozenset[str], str], ...] = (
                "village territory neighborhood neighbourhood district location place venue stadium".split()),
      "place"),
     (frozenset("year month day date time decade century season".split()), "when"),
-    (frozenset("percentage percent share proportion number amount price cost total age score sum margin".split()),
-     "number"),
+    (frozenset("percentage percent share proportion number amount price cost total age score sum margin "
+               "magnitude".split()), "number"),
 )
+_TIME_UNITS = frozenset("seconds minutes hours days nights weeks months years decades".split())
 _KIND_LABELS = {"person": PERSON, "org": ORG | NAMED - PERSON, "place": PLACE, "when": WHEN, "number": NUMBER,
                 "duration": DURATION, "age": AGE, "name": NAMED}
 # A wh-word that opens the question or a clause of it ("and where…", "to whom…"), not a relative "who".
@@ -79,12 +82,19 @@ def expected(question: str) -> Expected:
     """The expected answer type of a question, from its wording."""
     q = asking_sentence(" ".join(question.replace("’", "'").split()))
     low = q.lower()
-    how = re.search(r"\bhow (many|much|long|old|far|big|tall|large|often)\b(?:\s+(\w+))?", low)
+    # "How much (prize) money…" is answered by an amount of money ("£28m"), not by any count in the sentence.
+    if re.search(r"\bhow much (?:\w+ ){0,2}?(?:money|cash)\b", low):
+        return Expected("number", MONEY)
+    how = re.search(r"\bhow (many|much|long|old|far|big|tall|large|often)\b", low)
     if how:
-        word, head = how.group(1), how.group(2)
+        word = how.group(1)
         kind = {"long": "duration", "old": "age", "often": "duration"}.get(word, "number")
-        useful = word in ("many", "much") and head not in AUXILIARIES
-        return Expected(kind, _KIND_LABELS[kind], head if useful else None)
+        heads = how_many_heads(q) if word in ("many", "much") else []
+        # "How many subscribers did Disney+ lose?" is not answered by "$1.5 billion" in losses.
+        # "how many days" is a DATE to spaCy ("30 days"), "how many hours" a TIME
+        labels = (COUNT | (WHEN if heads and heads[0].lower() in _TIME_UNITS else frozenset())
+                  if word == "many" else _KIND_LABELS[kind])
+        return Expected(kind, labels, heads[0].lower() if heads else None)
     if re.search(r"\bwhat (percentage|percent|share|proportion)\b", low):
         return Expected("number", frozenset({"PERCENT", "CARDINAL"}))
     if re.search(_OPENS + r"(?:when|what time|what date|what day|what year|which year|which day|which month)\b", low):

@@ -67,3 +67,27 @@ def test_no_short_answer_without_a_span_of_the_type_or_for_open_questions():
 def test_where_prefers_the_place_after_a_preposition():
     sentence = sentences_of("After Turkey visit, Blinken heads to Asia", None)[0]
     assert short_answer(Question.parse("Where will Blinken go next?"), sentence) == "Asia"
+
+
+def test_how_much_money_is_answered_by_an_amount_of_money():
+    # "36" players is no amount of money: before, any number in the sentence could answer
+    q = Question.parse("How much prize money is on offer at the event?")
+    assert expected(q.text).labels == {"MONEY"}
+    assert short_answer(q, sentences_of("The 36 players will compete at the event for a share of the pot.",
+                                        None)[0]) is None
+    assert short_answer(q, sentences_of("The 36 players will compete for $25 million in prize money.",
+                                        None)[0]) == "$25 million"
+
+
+@pytest.mark.parametrize(("question", "paragraph", "short"), [
+    # a count: "$1.5 billion" in losses does not say how many subscribers left
+    ("How many subscribers did Disney+ lose in the quarter?",
+     "Disney+ incurred operating losses near $1.5 billion in the quarter.", None),
+    ("How many subscribers did Disney+ lose in the quarter?", "Disney+ lost 2.4 million subscribers in the quarter.",
+     "2.4 million subscribers"),
+    # spaCy reads "30 days" as a DATE: a count of days still answers
+    ("Within how many days must HHS report back?", "HHS must report back within 30 days.", "30 days"),
+    ("What magnitude marsquake did InSight record?", "The lander recorded a magnitude 4 marsquake.", "4"),
+])
+def test_counts_are_answered_by_counts(question, paragraph, short):
+    assert short_answer(Question.parse(question), sentences_of(paragraph, None)[0]) == short
