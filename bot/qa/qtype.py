@@ -90,11 +90,13 @@ def expected(question: str) -> Expected:
         word = how.group(1)
         kind = {"long": "duration", "old": "age", "often": "duration"}.get(word, "number")
         heads = how_many_heads(q) if word in ("many", "much") else []
-        # "How many subscribers did Disney+ lose?" is not answered by "$1.5 billion" in losses.
-        # "how many days" is a DATE to spaCy ("30 days"), "how many hours" a TIME
-        labels = (COUNT | (WHEN if heads and heads[0].lower() in _TIME_UNITS else frozenset())
-                  if word == "many" else _KIND_LABELS[kind])
-        return Expected(kind, labels, heads[0].lower() if heads else None)
+        head = heads[0].lower() if heads else None
+        labels = _KIND_LABELS[kind]
+        if word == "many":
+            # a count: "How many subscribers did Disney+ lose?" is not answered by "$1.5 billion" in losses;
+            # spaCy reads "30 days" as a DATE and "12 hours" as a TIME
+            labels = COUNT | (WHEN if head in _TIME_UNITS else frozenset())
+        return Expected(kind, labels, head)
     if re.search(r"\bwhat (percentage|percent|share|proportion)\b", low):
         return Expected("number", frozenset({"PERCENT", "CARDINAL"}))
     if re.search(_OPENS + r"(?:when|what time|what date|what day|what year|which year|which day|which month)\b", low):
