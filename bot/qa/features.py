@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.qa.qtype import Expected, asking_sentence, expected
+from bot.qa.qtype import TIME_UNIT, Expected, asking_sentence, expected
 from bot.spans import Sentence, Span
 from bot.text import content_words, fold, head_terms, names, numbers, owner_names, question_terms, term_coverage
 from index.bm25 import tokenize
@@ -101,8 +101,6 @@ _ASKED_VERB = re.compile(rf"\bdid\s+(?:[\w'’.-]+\s+){{1,4}}?({'|'.join(_REPORT
 ACTOR_WINDOW = 6  # words between the name and the verb: "Foreign Minister Selin Aydar said", "sought by Turkey"
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _AGE = re.compile(r"\d+[- ]years?[- ]old\b|\baged?\s+\d+", re.IGNORECASE)
-_TIME_UNIT = re.compile(r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?\b",
-                        re.IGNORECASE)
 _BARE_AGE = re.compile(r"\d{1,3}")  # "Godard, 91, died": a bare number may be an age
 _ENDS = re.compile(r"[.!?…][\"'”’)]*$")
 SPAN_WINDOW = 6  # tokens either side of a typed span that count as near it
@@ -358,7 +356,7 @@ def answers_type(q: Question, label: str, text: str) -> bool:
         return False
     if q.expect.kind in ("duration", "number", "age") and not numbers(text):
         return False  # "Monday" is a date but not how long; "several" is no count
-    if q.expect.kind == "duration" and not _TIME_UNIT.search(text):
+    if q.expect.kind == "duration" and not TIME_UNIT.search(text):
         return False  # "three" (choices) is no length of time: "nearly three hours", "72-hour", "five years" are
     age_like = bool(_AGE.search(text))
     if q.expect.kind == "age" and not (age_like or _BARE_AGE.fullmatch(text.strip(" ,;."))):

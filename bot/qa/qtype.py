@@ -46,7 +46,9 @@ _HEAD_KINDS: tuple[tuple[frozenset[str], str], ...] = (
     (frozenset("percentage percent share proportion number amount price cost total age score sum margin "
                "magnitude".split()), "number"),
 )
-_TIME_UNITS = frozenset("seconds minutes hours days nights weeks months years decades".split())
+# A unit of time: "how many days" may be answered by a DATE ("30 days"); "how long" needs one (bot.qa.features)
+TIME_UNIT = re.compile(r"(?:second|minute|hour|day|night|week|month|year|decade|century|centuries)s?\b",
+                       re.IGNORECASE)
 _KIND_LABELS = {"person": PERSON, "org": ORG | NAMED - PERSON, "place": PLACE, "when": WHEN, "number": NUMBER,
                 "duration": DURATION, "age": AGE, "name": NAMED}
 # A wh-word that opens the question or a clause of it ("and where…", "to whom…"), not a relative "who".
@@ -95,7 +97,7 @@ def expected(question: str) -> Expected:
         if word == "many":
             # a count: "How many subscribers did Disney+ lose?" is not answered by "$1.5 billion" in losses;
             # spaCy reads "30 days" as a DATE and "12 hours" as a TIME
-            labels = COUNT | (WHEN if head in _TIME_UNITS else frozenset())
+            labels = COUNT | (WHEN if head and TIME_UNIT.fullmatch(head) else frozenset())
         return Expected(kind, labels, head)
     if re.search(r"\bwhat (percentage|percent|share|proportion)\b", low):
         return Expected("number", frozenset({"PERCENT", "CARDINAL"}))

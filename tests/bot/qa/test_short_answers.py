@@ -72,7 +72,7 @@ def test_where_prefers_the_place_after_a_preposition():
 def test_how_much_money_is_answered_by_an_amount_of_money():
     # "36" players is no amount of money: before, any number in the sentence could answer
     q = Question.parse("How much prize money is on offer at the event?")
-    assert expected(q.text).labels == {"MONEY"}
+    assert q.expect.labels == {"MONEY"}
     assert short_answer(q, sentences_of("The 36 players will compete at the event for a share of the pot.",
                                         None)[0]) is None
     assert short_answer(q, sentences_of("The 36 players will compete for $25 million in prize money.",
