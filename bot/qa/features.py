@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import numpy as np
 
+from bot.qa.places import is_kind, place_kind
 from bot.qa.qtype import TIME_UNIT, Expected, asking_sentence, expected
 from bot.spans import Sentence, Span
 from bot.text import content_words, fold, head_terms, names, numbers, owner_names, question_terms, term_coverage
+from index.actors import name_key
 from index.bm25 import tokenize
 from index.search import Hit
 
@@ -52,6 +55,7 @@ FEATURES = (
     "quote_said",       # a what-did-X-say question and the sentence quotes or reports speech
     "novelty",          # share of the sentence's words that are not the question's
     "proximity",        # a question name right before another question word ("Valdoria demanded")
+    "phrase",           # the longest run of the question's own words the sentence repeats, in order (see `phrase`)
     "numbers_missing",  # a number the question states is absent from the paragraph
     "years_missing",    # a year the question names is neither the article's nor in the paragraph
     "rank",             # retrieval rank of the paragraph, 0 = best, scaled to 0..1
@@ -103,6 +107,8 @@ _YEAR = re.compile(r"\b(19|20)\d\d\b")
 _AGE = re.compile(r"\d+[- ]years?[- ]old\b|\baged?\s+\d+", re.IGNORECASE)
 _BARE_AGE = re.compile(r"\d{1,3}")  # "Godard, 91, died": a bare number may be an age
 _ENDS = re.compile(r"[.!?…][\"'”’)]*$")
+PHRASE_WORDS = 6  # a run of this many question words repeated in order is as good as a longer one
+_WORD = re.compile(r"[\w'’-]+")
 SPAN_WINDOW = 6  # tokens either side of a typed span that count as near it
 
 
@@ -123,6 +129,7 @@ class Question:
     reported_as: re.Pattern | None  # the verbs that report what the question asks someone did (see _REPORTED_AS)
     written_names: tuple[tuple[str, ...], ...]  # the names an answering article must write (see `article_names`)
     weights: dict[str, float] = field(default_factory=dict, hash=False)  # idf of each of `words`
+    tokens: tuple[str, ...] = ()  # the asking sentence's words, lower-cased, in order (for `phrase`)
 
     @classmethod
     def parse(cls, text: str, idf: Callable[[Iterable[str]], dict[str, float]] | None = None) -> Question:
@@ -135,7 +142,7 @@ class Question:
                    frozenset(owner_names(text)), frozenset(names(text)),
                    frozenset(numbers(text)), frozenset(m.group(0) for m in _YEAR.finditer(text)), expected(text),
                    bool(_QUOTE_QUESTION.search(text.lower())), reported_as, tuple(article_names(text)),
-                   {w: weights.get(w, 1.0) for w in words})
+                   {w: weights.get(w, 1.0) for w in words}, tuple(_words(asking_sentence(text))))
 
     def weighted(self, found: set[str] | frozenset[str]) -> float:
         """Share of the question's idf mass among `found` (content words)."""
@@ -202,6 +209,7 @@ def lexical(q: Question, cand: Candidate, ranks: int, paragraph_typed: bool) -> 
         "quote_marks": float(q.about_speech and bool(_QUOTES.search(s.text))),
         "novelty": len(words - q_words) / len(words) if words else 0.0,
         "proximity": proximity(s.text, q.names, q_words),
+        "phrase": phrase(q.tokens, s.text),
         "actor_verb": actor_verb(q, s.text),
         "numbers_missing": float(bool(q.numbers - numbers(f"{hit.title} {hit.text}"))),
         "years_missing": float(not q.years <= have_years),
@@ -232,8 +240,12 @@ def whole_names(q: Question, cands: list[Candidate], articles: Mapping[str, str]
         surnames.setdefault(c.hit.article_id, set()).update(
             fold(span.text).split()[-1] for span in c.sentence.spans if span.label == "PERSON" and span.text.strip())
 
+    def written(form: str, folded: str) -> bool:
+        return bool(re.search(rf"\b{re.escape(form)}\b", folded))
+
     def whole(forms: tuple[str, ...], folded: str, people: set[str]) -> bool:
-        return any(re.search(rf"\b{re.escape(form)}\b", folded) or form.split()[-1] in people for form in forms)
+        return any(all(written(part, folded) for part in form.split("|")) or form.split()[-1] in people
+                   for form in forms)
 
     found = {}
     for aid, hits in by_article(cands).items():
@@ -246,8 +258,9 @@ def article_names(question: str) -> list[tuple[str, ...]]:
     """The names of the question's asking sentence as an article would write them, each with the forms
     that count (folded): "NASA's Tom Statler" is two names, "nasa" and "tom statler"; a run that opens
     the sentence may open with a word that is no name ("Legendary WNBA", "President Biden"), so without
-    that word counts too. A quiz's preamble ("Police arrested 31 men … at an LGBTQ Pride event. Where was
-    the event?") retells the story in its own words, which the article need not use."""
+    that word counts too; a form "a|b" counts when both parts are written. A quiz's preamble ("Police
+    arrested 31 men … at an LGBTQ Pride event. Where was the event?") retells the story in its own words,
+    which the article need not use."""
     asking = asking_sentence(question)
     opening = fold(asking)
     out = []
@@ -256,8 +269,13 @@ def article_names(question: str) -> list[tuple[str, ...]]:
             part = part.strip()
             if part in ("", "whose"):  # a question word names() lets through
                 continue
-            _, *rest = part.split(maxsplit=1)
-            out.append((part, *rest) if rest and opening.startswith(part) else (part,))
+            first, *rest = part.split(maxsplit=1)
+            forms = [part, *rest] if rest and opening.startswith(part) else [part]
+            # a question may run an acronym into a name: "the 2022 NHL Stanley Cup Finals" is the NHL's
+            # "Stanley Cup Finals", each written whole ("a|b": both parts). Not "US Open": "us" is a word.
+            if rest and len(first) >= 3 and re.search(rf"\b{re.escape(first.upper())}\b", asking):
+                forms.append(f"{first}|{rest[0]}")
+            out.append(tuple(forms))
     return out
 
 
@@ -298,6 +316,23 @@ def prior(rows: np.ndarray) -> np.ndarray:
     numbers_ok = np.where(c("numbers_missing") > 0, 0.8, 1.0)
     # the old engine lost 4% per context place; rank is the place scaled to 0..1 over eight paragraphs
     return numbers_ok * evidence * (1.0 - 0.28 * c("rank")) - 0.15 * (1.0 - named)
+
+
+def _words(text: str) -> list[str]:
+    return [fold(w) for w in _WORD.findall(text)]
+
+
+def phrase(question: tuple[str, ...], text: str) -> float:
+    """The longest run of the question's words that the sentence repeats in order, holding at least one
+    content word, as a share of PHRASE_WORDS: the sentence that answers a quiz question often restates
+    it around the answer ("NFL owners unanimously approved the sale of the Denver Broncos" for "NFL
+    owners … unanimously approved the sale of which football team?"), where a near one paraphrases."""
+    words = _words(text)
+    if not question or not words:
+        return 0.0
+    match = SequenceMatcher(None, question, words, autojunk=False).find_longest_match(0, len(question), 0, len(words))
+    run = question[match.a:match.a + match.size]
+    return min(len(run), PHRASE_WORDS) / PHRASE_WORDS if content_words(" ".join(run)) else 0.0
 
 
 def near_words(text: str, span: Span, window: int = SPAN_WINDOW) -> set[str]:
@@ -351,7 +386,12 @@ def typed(q: Question, sentence: Sentence) -> bool:
 
 def answers_type(q: Question, label: str, text: str) -> bool:
     """A span of the expected (or a related) type that is not the question's own words: "Turkey"
-    does not answer about Turkey, while "United Airlines" answers "which airline"."""
+    does not answer about Turkey, while "United Airlines" answers "which airline". A "which country /
+    state" question is answered by a name of that kind only, whatever label the tagger gave it: "Nayarit"
+    is a GPE but no country, "Sri Lanka" a country though tagged PERSON."""
+    kind = place_kind(q.expect.head) if q.expect.kind == "place" else None
+    if kind:  # "the U.S." has no content word, yet it names a country; the question's own never answers
+        return is_kind(kind, text) and name_key(text) not in {name_key(n) for n in q.names}
     if not q.expect.near(label):
         return False
     if q.expect.kind in ("duration", "number", "age") and not numbers(text):

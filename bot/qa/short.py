@@ -7,6 +7,8 @@ already state, nearest to the question's own words. It is always a verbatim slic
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from bot.qa.features import Candidate, Question, answers_type, by_article, locative
@@ -15,6 +17,7 @@ from bot.text import content_words, fold
 from index.bm25 import tokenize
 
 MAX_WORDS = 12  # a longer span is no short answer
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Za-z]\.){2,}|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|St)\.)$")
 AGREEING = 3  # other articles stating the same short answer beyond this add nothing
 
 
@@ -22,7 +25,11 @@ def short_answer(q: Question, sentence: Sentence) -> str | None:
     """The verbatim phrase of `sentence` that answers `q`, or None when the question is no factoid
     or the sentence holds no span of the type it asks for."""
     best = answer_span(q, sentence)
-    return _with_head(sentence.text, best, q).strip(" ,;:.") if best else None
+    if not best:
+        return None
+    phrase = _with_head(sentence.text, best, q).strip(" ,;:")
+    # a full stop the span took from the sentence goes, the one of "U.S." or "Inc." stays
+    return phrase if _ABBREVIATION.search(phrase) else phrase.strip(" .")
 
 
 def answer_span(q: Question, sentence: Sentence) -> Span | None:

@@ -103,3 +103,16 @@ def known_countries() -> dict[str, str]:
     for key, target in list(table.items()):
         table[key] = CANONICAL_NAMES.get(name_key(target), target)
     return table
+
+
+# Parts of a country that news calls countries.
+_NATIONS = frozenset({"england", "scotland", "wales", "northern ireland"})
+
+
+def is_country(name: str) -> bool:
+    """Whether `name` is a country's, as news writes it: "Sri Lanka", "the Philippines", "Britain", "U.S.",
+    "Scotland" (for "which country" questions, bot/qa/places.py)."""
+    from index.actors.tables import ACRONYMS
+
+    key = name_key(name)
+    return key in known_countries() or key in _NATIONS or ACRONYMS.get(key, ("", ""))[1] == "place"

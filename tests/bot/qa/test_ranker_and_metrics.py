@@ -152,3 +152,24 @@ def test_whose_thing_is_asked_for_must_be_named_where_it_is_answered():
     # a name or title may be given without its owner: "the name of the first grain ship" asks for no owner
     ship = Question.parse("What is the name of the first grain ship to sail through the Strait of Merrow?")
     assert ship.owners == set()
+
+
+def test_whole_names_accept_a_name_the_question_runs_together_from_two():
+    # "the 2022 NHL Stanley Cup Finals" is the NHL's "Stanley Cup Finals": each part is written whole
+    q = Question.parse("Which team won the 2022 NHL Stanley Cup Finals?")
+    won = _candidate("The Avalanche won the Stanley Cup Finals, ending the NHL playoffs 16-4.", "a", 1)
+    assert whole_names(q, [won])[0] == 1.0
+    assert whole_names(q, [_candidate("The Avalanche won the Stanley Cup on Sunday.", "b", 2)])[0] == 0.0
+
+
+def test_phrase_is_the_longest_run_of_question_words_repeated_in_order():
+    q = Question.parse("NFL owners this week unanimously approved the sale of which football team?")
+    col = FEATURES.index("phrase")
+
+    def value(text: str) -> float:
+        return lexical(q, _candidate(text, "a", 1), 1, False)[col]
+
+    restated = value("NFL owners unanimously approved the sale of the Denver Broncos on Tuesday.")
+    paraphrased = value("The league's ownership group voted to approve the sale of the franchise.")
+    assert restated > paraphrased > 0
+    assert value("It is one of the best.") == 0.0  # "of the" holds no content word

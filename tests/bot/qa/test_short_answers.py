@@ -5,7 +5,7 @@ import pytest
 from bot.qa.features import Question
 from bot.qa.qtype import expected
 from bot.qa.short import short_answer
-from bot.spans import sentences_of
+from bot.spans import Sentence, Span, sentences_of
 
 
 @pytest.mark.parametrize(("question", "kind"), [
@@ -91,3 +91,16 @@ def test_how_much_money_is_answered_by_an_amount_of_money():
 ])
 def test_counts_are_answered_by_counts(question, paragraph, short):
     assert short_answer(Question.parse(question), sentences_of(paragraph, None)[0]) == short
+
+
+def test_which_country_is_answered_by_a_country_not_any_place():
+    q = Question.parse("Hurricane Roslyn made landfall in which country this week?")
+    state = sentences_of("Roslyn made landfall near Santa Cruz in northern Nayarit state.", None)[0]
+    assert short_answer(q, state) is None  # Nayarit and Santa Cruz are places, not countries
+    assert short_answer(q, sentences_of("Hurricane Roslyn slammed into west-central Mexico.", None)[0]) == "Mexico"
+    states = Question.parse("Which state has the highest average price for a gallon of gas?")
+    sentence = sentences_of("In Fresno, California, a gallon costs $6.43.", None)[0]
+    assert short_answer(states, sentence) == "California"
+    bankrupt = Question.parse("Which country is now bankrupt?")
+    text = "The lender said the debt was owed to the U.S."  # tagged at ingest: "U.S." keeps its full stop
+    assert short_answer(bankrupt, Sentence(text, (Span("U.S.", "GPE", 41, 45),))) == "U.S."
