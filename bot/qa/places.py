@@ -12,9 +12,8 @@ import functools
 
 from index.actors import is_country, name_key
 
-# The head nouns of "which X" that name a kind of place with a table.
-KINDS = {"country": "country", "countries": "country", "nation": "country", "nations": "country",
-         "state": "state", "states": "state"}
+# The head nouns of "which X" that name a kind of place with a table (qtype gives heads in the singular).
+KINDS = {"country": "country", "nation": "country", "state": "state"}
 
 
 def place_kind(head: str | None) -> str | None:
