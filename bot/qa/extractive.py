@@ -17,7 +17,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.qa.features import FEATURES, Candidate, Question, lexical, owned, relative, typed, whole_names, with_similarity
+from bot.qa.features import (
+    FEATURES,
+    Candidate,
+    Question,
+    lexical,
+    owned,
+    relative,
+    staleness,
+    typed,
+    whole_names,
+    with_similarity,
+)
 from bot.qa.ranker import Ranker
 from bot.qa.short import agreement, short_answer
 from bot.spans import sentences_of
@@ -152,6 +163,7 @@ def featurise(q: Question, cands: list[Candidate], paragraphs: int,
     typed_markers = {c.marker for c in cands if typed(q, c.sentence)}  # paragraphs holding a span of the asked type
     rows = np.array([lexical(q, c, paragraphs, c.marker in typed_markers) for c in cands])
     rows[:, FEATURES.index("agree")] = agreement(q, cands)
+    rows[:, FEATURES.index("stale")] = staleness(cands)
     rows[:, FEATURES.index("named_whole")] = whole_names(q, cands, articles)
     return relative(rows)
 

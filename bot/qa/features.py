@@ -73,6 +73,8 @@ FEATURES = (
     "open_named",       # open question: `named_sentence` (what X did is told where X is named)
     "quote_marks",      # a what-did-X-say question and the sentence quotes (not only reports) speech
     "actor_verb",       # a what-did-X-say/demand question: a name of its own next to a verb that reports that act
+    "stale",            # how much older the sentence's article is than the context's newest: 0 within a month,
+                        # 1 from a year (no dev answer came from an article over a year older than the question)
     "agree",            # share of the context's other articles stating this sentence's short answer (bot.qa.short)
     # The hand-weighted score the engine ranked by before these models (0.45·similarity + 0.2·overlap
     # + …, tuned on rtqa-dev): one strong summary the fitted models may lean on or correct.
@@ -301,6 +303,19 @@ def relative(rows: np.ndarray) -> np.ndarray:
         out[:, col["open_named"]] = is_open * out[:, col["named_sentence"]]
         out[:, col["prior"]] = prior(out)
     return out
+
+
+STALE_FROM, STALE_AT = 30, 360  # days older than the context's newest report: stale starts, is full
+
+
+def staleness(cands: list[Candidate]) -> np.ndarray:
+    """For each candidate, how stale its article is beside the newest article among the candidates
+    (undated ones count as fresh): an old report on the same topic rarely holds this week's answer."""
+    days = np.array([c.hit.published.timestamp() / 86400 if c.hit.published else np.nan for c in cands])
+    if np.isnan(days).all():
+        return np.zeros(len(cands))
+    gap = np.nan_to_num(np.nanmax(days) - days, nan=0.0)
+    return np.clip(np.log(np.maximum(gap, STALE_FROM) / STALE_FROM) / np.log(STALE_AT / STALE_FROM), 0.0, 1.0)
 
 
 def prior(rows: np.ndarray) -> np.ndarray:

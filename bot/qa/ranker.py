@@ -24,7 +24,7 @@ from bot.qa.features import FEATURES
 # second row tells a near miss from an answer: the span of the asked type, the question's words around
 # it, other reports agreeing, no rare question word or whole name missing ("DP World Tour" ≠ "PGA Tour").
 CHOSEN = ("sem", "sem_paragraph", "named_sentence", "term_coverage", "weighted_context", "prior",
-          "type_strict", "span_near", "agree", "missing_rare", "weighted", "named_whole")
+          "type_strict", "span_near", "agree", "missing_rare", "weighted", "named_whole", "stale")
 ANSWER_FEATURES = ("share", "margin", "factoid", *CHOSEN)
 MAX_MARGIN = 5.0  # a lead beyond this says nothing more
 

@@ -1,11 +1,23 @@
 """The fitted ranker matches the features it reads; eval's reader-facing metrics."""
 
+from datetime import UTC, datetime
+
 import numpy as np
 
 from bot.qa import fitted
 from bot.qa.answer import Answer
 from bot.qa.evaluate import answer_words, is_exact, short_answer_matches
-from bot.qa.features import FEATURES, Candidate, Question, article_names, lexical, owned, relative, whole_names
+from bot.qa.features import (
+    FEATURES,
+    Candidate,
+    Question,
+    article_names,
+    lexical,
+    owned,
+    relative,
+    staleness,
+    whole_names,
+)
 from bot.qa.ranker import ANSWER_FEATURES, Ranker
 from bot.qa.short import agreement
 from bot.spans import Sentence, Span, sentences_of
@@ -173,3 +185,18 @@ def test_phrase_is_the_longest_run_of_question_words_repeated_in_order():
     paraphrased = value("The league's ownership group voted to approve the sale of the franchise.")
     assert restated > paraphrased > 0
     assert value("It is one of the best.") == 0.0  # "of the" holds no content word
+
+
+def test_an_article_a_year_older_than_the_newest_report_is_stale():
+    def dated(published: datetime | None) -> Candidate:
+        text = "Blinken met Fidan in Ankara for nearly three hours."
+        return Candidate(sentences_of(text, None)[0], 1, Hit("a", "t", None, None, published, 1, text, 1.0))
+
+    newest = datetime(2022, 11, 3, tzinfo=UTC)
+    cands = [dated(newest), dated(datetime(2022, 10, 20, tzinfo=UTC)), dated(datetime(2022, 5, 1, tzinfo=UTC)),
+             dated(datetime(2021, 6, 1, tzinfo=UTC)), dated(None)]
+    stale = staleness(cands)
+    assert stale[0] == stale[1] == 0.0  # within a month of the newest: fresh
+    assert 0.0 < stale[2] < 1.0 and stale[3] == 1.0
+    assert stale[4] == 0.0  # undated: nothing known against it
+    assert staleness([dated(None)]).tolist() == [0.0]
