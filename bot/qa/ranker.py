@@ -22,7 +22,8 @@ from bot.qa.features import FEATURES
 # Few on purpose: it learns from one row per question, and with all 40 features it fitted noise
 # (held out, the examples' unanswerable questions scored above answerable seed-article ones). The
 # second row tells a near miss from an answer: the span of the asked type, the question's words around
-# it, other reports agreeing, no rare question word or whole name missing ("DP World Tour" ≠ "PGA Tour").
+# it, other reports agreeing, no rare question word or whole name missing ("DP World Tour" ≠ "PGA Tour"),
+# and how much older the report is than the context's newest (another week's story on the same topic).
 CHOSEN = ("sem", "sem_paragraph", "named_sentence", "term_coverage", "weighted_context", "prior",
           "type_strict", "span_near", "agree", "missing_rare", "weighted", "named_whole", "stale")
 ANSWER_FEATURES = ("share", "margin", "factoid", *CHOSEN)
