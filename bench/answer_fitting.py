@@ -31,11 +31,12 @@ SEED = 12
 # the others are: with 143 answerable questions a shrinkage of 100 held it close to the old hand-weighted
 # score; with 324 a weaker one did better on held-out folds (support 0.667 -> 0.685, precision 0.800 -> 0.828).
 ORDER_L2, ORDER_STEPS = 3.0, 600
-# The answerability model learns from one row per case (~920: every scenario of every question) over a few
-# features (ranker.CHOSEN). A shrinkage of 10 was measured against this 1 on the same 971 cases, held out
-# (fold seeds 12 / 7): wrong-when-withheld 0.223 -> 0.203 / 0.218 -> 0.196, but support 0.782 -> 0.777 /
-# 0.772 -> 0.762 and precision 0.861 -> 0.853 / 0.855 -> 0.846: a trade, not a gain, so it stays 1.
-# Separate weights for open questions (share, margin, sem, weighted, named_sentence): support 0.782 -> 0.772 (seed 12).
+# The answerability model learns from one row per case with a sentence it may choose (every scenario of
+# every question: up to 971 rows) over a few features (ranker.CHOSEN). A shrinkage of 10 was measured
+# against this 1 on the same 971 cases, held out (fold seeds 12 / 7): wrong-when-withheld 0.223 -> 0.203 /
+# 0.218 -> 0.196, but support 0.782 -> 0.777 / 0.772 -> 0.762 and precision 0.861 -> 0.853 / 0.855 -> 0.846:
+# a trade, not a gain, so it stays 1. Separate weights for open questions (share, margin, sem, weighted,
+# named_sentence): support 0.782 -> 0.772 (seed 12).
 ANSWER_L2 = 1.0
 
 

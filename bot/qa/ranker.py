@@ -19,7 +19,7 @@ from bot.qa.features import FEATURES
 
 # What the answerability model reads about a chosen sentence: these candidate features, plus
 # `share` (its softmax mass under the ordering model) and `margin` (its score over the best other).
-# Few on purpose: it learns from one row per question, and with all 40 features it fitted noise
+# Few on purpose: it learns from one row per case (bench/answer_fitting.py), and with all 40 features it fitted noise
 # (held out, the examples' unanswerable questions scored above answerable seed-article ones). The
 # second row tells a near miss from an answer: the span of the asked type, the question's words around
 # it, other reports agreeing, no rare question word or whole name missing ("DP World Tour" ≠ "PGA Tour"),
