@@ -39,13 +39,13 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-from answer_fitting import SEED, Case, Outcome, fit, folds, judged, outcome
+from answer_fitting import NO_ANSWER, SEED, Case, Outcome, fit, folds, judged, outcome, scored
 from baseline_answers import BaselineEngine
 from common import PAGE_CHARS, QA_PAGES, ROOT, RTQA, read_jsonl, require, rtqa_articles, temp_config
 
 from bot.qa.answer import Answerer
 from bot.qa.evaluate import resolve_gold, short_answer_matches
-from bot.qa.extractive import CANDIDATE_PARAGRAPHS, featurise
+from bot.qa.extractive import CANDIDATE_PARAGRAPHS, choose, featurise
 from bot.qa.features import FEATURES, Question
 from bot.qa.ranker import ANSWER_FEATURES, Logistic, Ranker
 from bot.text import content_words, fold
@@ -192,10 +192,12 @@ def report(cases: list[Case], results: list[Outcome], other: list[Outcome] | Non
 def curve(cases: list[Case], fold_ids: list[int], rankers: list[Ranker]) -> dict[float, dict]:
     """Held-out figures at each of CURVE_BARS: every case answered by its own held-out fold's models, with
     the answering bar fixed (a further sentence still needs the fitted extra bar, or this one if higher)."""
+    # only choose() reads the bars: score each case once, as `outcome` would, and choose at every bar
+    held_out = [(c, rankers[f], scored(c, rankers[f])) for c, f in zip(cases, fold_ids, strict=True)]
     out = {}
     for bar in CURVE_BARS:
-        results = [outcome(c, replace(rankers[f], answer_at=bar, extra_at=max(bar, rankers[f].extra_at)))
-                   for c, f in zip(cases, fold_ids, strict=True)]
+        results = [judged(c, *choose(s, replace(r, answer_at=bar, extra_at=max(bar, r.extra_at))))
+                   if s.candidates else NO_ANSWER for c, r, s in held_out]
         figures = report(cases, results)
         out[bar] = {name: figures[name] for name in CURVE_FIGURES}
     return out
@@ -267,7 +269,7 @@ def main() -> None:
     cases = [featurised(c) for c in load_cases(args)]
     fold_ids = folds(cases, args.folds, args.seed)
     results: list[Outcome | None] = [None] * len(cases)
-    rankers = []
+    rankers: list[Ranker] = []
     for k in range(args.folds):
         ranker = fit([c for c, f in zip(cases, fold_ids, strict=True) if f != k])
         rankers.append(ranker)
