@@ -14,12 +14,12 @@ import numpy as np
 
 from bot.qa.extractive import MAX_EMBEDDED, Scored, choose, ranked
 from bot.qa.features import FEATURES, SIMILARITY, Candidate, Question, with_similarity
-from bot.qa.ranker import ANSWER_FEATURES, Logistic, Ranker, answer_rows
+from bot.qa.ranker import ANSWER_FEATURES, ANSWER_ONLY, Logistic, Ranker, answer_rows
 from bot.text import fold
 from bot.verify import DraftSentence, verify
 from index.search import Hit
 
-LEXICAL_FEATURES = [i for i, name in enumerate(FEATURES) if name not in SIMILARITY]
+LEXICAL_FEATURES = [i for i, name in enumerate(FEATURES) if name not in SIMILARITY and name not in ANSWER_ONLY]
 INNER_FOLDS = 4
 # The issue's "Done when" targets. The bars fall short of them least, summed in rate units (a bar that
 # buys support with wrong answers pays in precision and wrong-when-withheld, one that buys abstention pays in
@@ -96,7 +96,8 @@ def fit_order(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 3.0, step
     softmax over the question's shortlist (questions with no answering sentence teach nothing here).
     Plain gradient ascent on standardised features: the problem is small and convex. The `prior`
     column is not shrunk: the other weights learn corrections to the old hand-weighted score, and
-    with little data the model falls back on it rather than on nothing."""
+    with little data the model falls back on it rather than on nothing. The ANSWER_ONLY columns keep
+    weight 0: the answerability model reads them, the ordering does not."""
     x = np.vstack([rows for rows, _ in groups])
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-9] = 1.0
@@ -104,6 +105,7 @@ def fit_order(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 3.0, step
     w = np.zeros(x.shape[1])
     shrink = np.full(x.shape[1], l2)
     shrink[FEATURES.index("prior")] = 0.0
+    learns = np.array([name not in ANSWER_ONLY for name in FEATURES], dtype=float)
     for _ in range(steps):
         grad = -shrink * w
         for z, y in zs:
@@ -113,7 +115,7 @@ def fit_order(groups: list[tuple[np.ndarray, np.ndarray]], l2: float = 3.0, step
             q = p * y
             q /= q.sum()
             grad += z.T @ (q - p)
-        w += rate * grad / len(zs)
+        w += rate * learns * grad / len(zs)
     return Logistic(mean, scale, w, 0.0)
 
 

@@ -22,6 +22,7 @@ from bot.qa.features import (
     Candidate,
     Question,
     lexical,
+    missing_in_article,
     owned,
     relative,
     staleness,
@@ -104,8 +105,8 @@ class ExtractiveEngine:
     def candidates(self, question: str, context: list[Hit]) -> tuple[Question, list[Candidate], np.ndarray]:
         """Every sentence of the top paragraphs with its lexical features (similarity left 0)."""
         q, cands, paragraphs = self.split(question, context)
-        # the whole articles are read only to look for the question's names
-        return q, cands, featurise(q, cands, paragraphs, self.articles(cands) if q.written_names else {})
+        # the whole articles: is each of the question's names, and its rarest word, written anywhere in them?
+        return q, cands, featurise(q, cands, paragraphs, self.articles(cands))
 
     def split(self, question: str, context: list[Hit]) -> tuple[Question, list[Candidate], int]:
         """The candidate sentences of the top paragraphs and how many paragraphs were read."""
@@ -121,7 +122,7 @@ class ExtractiveEngine:
 
     def articles(self, cands: list[Candidate]) -> dict[str, str]:
         """The whole stored text of each candidate's article (title and every paragraph), folded, for
-        `whole_names`; {} without a catalog (the context's paragraphs stand in)."""
+        `whole_names` and `missing_in_article`; {} without a catalog (the context's paragraphs stand in)."""
         if self.catalog is None:
             return {}
         found = self.catalog.articles([c.hit.article_id for c in cands])
@@ -165,6 +166,7 @@ def featurise(q: Question, cands: list[Candidate], paragraphs: int,
     rows[:, FEATURES.index("agree")] = agreement(q, cands)
     rows[:, FEATURES.index("stale")] = staleness(cands)
     rows[:, FEATURES.index("named_whole")] = whole_names(q, cands, articles)
+    rows[:, FEATURES.index("missing_article")] = missing_in_article(q, cands, articles)
     return relative(rows)
 
 

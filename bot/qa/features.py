@@ -37,6 +37,7 @@ FEATURES = (
     "weighted_context",  # idf share in the sentence's paragraph and title
     "rarest",           # the question's rarest word is in the sentence
     "missing_rare",     # idf of the rarest question word absent from the paragraph and title, over the rarest's
+    "missing_article",  # ... absent from the candidate's whole article (see `missing_in_article`)
     "title_overlap",    # share of the question's content words in the article's title
     "term_coverage",    # share of the question's key terms in the paragraph and title
     "head_coverage",    # the thing asked for ("population" of X) is in the paragraph
@@ -253,6 +254,22 @@ def whole_names(q: Question, cands: list[Candidate], articles: Mapping[str, str]
     for aid, hits in by_article(cands).items():
         folded = (articles or {}).get(aid) or fold(" ".join([hits[0].title, *(h.text for h in hits)]))
         found[aid] = sum(whole(forms, folded, surnames[aid]) for forms in wanted) / len(wanted)
+    return np.array([found[c.hit.article_id] for c in cands])
+
+
+def missing_in_article(q: Question, cands: list[Candidate], articles: Mapping[str, str] | None = None) -> np.ndarray:
+    """For each candidate, the idf of the rarest question word its whole article (title and every paragraph)
+    never uses, over the rarest question word's: a report on the same topic that never says "helicopter" or
+    "strikeouts" is not the one that answers, however well one of its sentences matches. Without `articles`,
+    the title and the article's paragraphs in the context."""
+    if not q.weights:
+        return np.zeros(len(cands))
+    top = max(q.weights.values())
+    found = {}
+    for aid, hits in by_article(cands).items():
+        text = (articles or {}).get(aid) or " ".join(h.text for h in hits)
+        words = content_words(text) | content_words(hits[0].title)
+        found[aid] = max((v for w, v in q.weights.items() if w not in words), default=0.0) / max(top, 1e-9)
     return np.array([found[c.hit.article_id] for c in cands])
 
 

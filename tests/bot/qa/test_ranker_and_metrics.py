@@ -13,12 +13,13 @@ from bot.qa.features import (
     Question,
     article_names,
     lexical,
+    missing_in_article,
     owned,
     relative,
     staleness,
     whole_names,
 )
-from bot.qa.ranker import ANSWER_FEATURES, Ranker
+from bot.qa.ranker import ANSWER_FEATURES, ANSWER_ONLY, Ranker
 from bot.qa.short import agreement
 from bot.spans import Sentence, Span, sentences_of
 from bot.verify import ShortAnswer
@@ -32,6 +33,10 @@ def test_the_fitted_weights_were_fitted_on_these_features():
     assert len(ranker.order.coef) == len(ranker.lexical.coef) == len(FEATURES)
     assert len(ranker.answer.coef) == len(ANSWER_FEATURES)
     assert 0 < ranker.answer_at <= ranker.extra_at
+    # what only the answerability model reads never moves which sentence is chosen
+    for name in ANSWER_ONLY:
+        assert ranker.order.coef[FEATURES.index(name)] == ranker.lexical.coef[FEATURES.index(name)] == 0.0
+        assert name in ANSWER_FEATURES
 
 
 def test_the_ordering_model_prefers_a_typed_on_topic_sentence():
@@ -86,6 +91,19 @@ def test_missing_rare_reads_the_rarest_absent_word():
     saturn = _candidate("Saturn's moons Enceladus and Titan show up in the new Webb images.", "b", 1)
     col = FEATURES.index("missing_rare")
     assert lexical(q, jupiter, 1, False)[col] == 1.0 and lexical(q, saturn, 1, False)[col] == 0.0
+
+
+def test_missing_in_article_reads_the_whole_article_for_the_rarest_word():
+    # A near miss: a report on the same fire that never mentions the helicopter the question asks about.
+    q = Question.parse("Which pilots died in a helicopter crash near the Oak Fire?",
+                       lambda words: {w: (6.0 if w == "helicopt" else 2.0) for w in words})
+    cand = _candidate("Two pilots died fighting the Oak Fire on Saturday.", "a", 1)
+    assert missing_in_article(q, [cand])[0] == 1.0  # only the context's paragraph: no helicopter
+    assert missing_in_article(q, [cand], {"a": "oak fire ... two pilots died ... the helicopter went down"})[0] \
+        == 2.0 / 6.0  # "crash" is still missing, and it weighs a third of "helicopter"
+    told = {"a": "oak fire ... two pilots died when their helicopter crashed near the oak fire"}
+    assert missing_in_article(q, [cand], told)[0] == 0.0
+    assert not missing_in_article(Question.parse("Who was it?"), [cand]).any()  # no word to miss
 
 
 def test_actor_verb_wants_the_question_s_actor_doing_the_asked_act():
